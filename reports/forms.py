@@ -1,0 +1,133 @@
+"""The report form of the admin: the report's fields plus one input per table cell."""
+
+from __future__ import annotations
+
+from fnmatch import fnmatch
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from reports import schema
+from reports.cells import (
+    STATE_LABELS,
+    CellState,
+    cell_state,
+    display_text,
+    parse_cell_input,
+)
+from reports.grid import GridTable, grids_for
+from reports.models import AnnualReport, SectionRow
+from reports.services import CellChanges
+
+FIELD_PREFIX = "cell__"
+
+
+def field_name(path: str) -> str:
+    return FIELD_PREFIX + path.replace(".", "__")
+
+
+class ReportForm(forms.ModelForm):
+    """AnnualReport fields, and for an existing report the grid of its three tables."""
+
+    source_url = forms.URLField(
+        label="来源网址", max_length=500, required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = AnnualReport
+        fields = [
+            "agency",
+            "report_year",
+            "layout",
+            "status",
+            "title",
+            "publication_date",
+            "source_url",
+            "overview",
+            "problems",
+            "other_matters",
+            "raw_text",
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.grid_tables: list[GridTable] = []
+        self._kinds: dict[str, schema.Kind] = {}
+        if self.instance.pk:
+            self._add_grid(self.instance)
+
+    def _add_grid(self, report: AnnualReport) -> None:
+        rows: dict[str, dict[str, SectionRow]] = {
+            "table2": {r.row_key: r for r in report.table2_rows.all()},
+            "table3": {r.row_key: r for r in report.table3_rows.all()},
+            "table4": {r.row_key: r for r in report.table4_rows.all()},
+        }
+        one_row_other = schema.OTHER_ONE_ROW in rows["table3"]
+        tables = schema.tables_for(report.layout, one_row_other=one_row_other)
+        uncertain = list(report.uncertain_cells or [])
+        self.grid_tables = grids_for(report.layout, one_row_other=one_row_other)
+        for grid in self.grid_tables:
+            for cell in grid.inputs():
+                table, row_key, column = cell.path.split(".")
+                kind = tables[table].row(row_key).column(column).kind
+                self._kinds[cell.path] = kind
+                row = rows[table].get(row_key)
+                present = row is not None and row.has_cell(column)
+                value = row.value(column) if row is not None else None
+                raw = row.raw.get(column) if present else None
+                state = cell_state(value, raw, present=present)
+                name = field_name(cell.path)
+                self.fields[name] = forms.CharField(
+                    required=False,
+                    strip=False,
+                    label=schema.cell_label(table, row_key, column, report.layout),
+                    initial=display_text(value, raw) if present else "",
+                    widget=forms.TextInput(
+                        attrs={
+                            "class": f"cell cell-{state}",
+                            "size": 6,
+                            "title": _title(state, row, column),
+                            "placeholder": "缺" if state == CellState.MISSING else "",
+                            "aria-label": schema.cell_label(
+                                table, row_key, column, report.layout
+                            ),
+                        }
+                    ),
+                )
+                cell.state = str(state)
+                if any(fnmatch(cell.path, pattern) for pattern in uncertain):
+                    cell.css = "uncertain"
+                cell.field = self[name]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        self.cell_changes: CellChanges = {}
+        for path, kind in self._kinds.items():
+            name = field_name(path)
+            if name not in self.changed_data:
+                continue
+            text = self.data.get(self.add_prefix(name), "")
+            try:
+                value = parse_cell_input(text, kind)
+            except ValueError as exc:
+                self.add_error(
+                    name, ValidationError(f"{self.fields[name].label}：{exc}")
+                )
+                continue
+            self.cell_changes[path] = (value, text.strip())
+        return cleaned
+
+
+def _title(state: CellState, row: SectionRow | None, column: str) -> str:
+    """Hover text: what the cell is, and where in the source it was read."""
+    parts = [STATE_LABELS[state]]
+    if row is not None:
+        raw = row.raw.get(column)
+        if raw is not None and state != CellState.MISSING:
+            parts.append(f"原文：“{raw}”")
+        where = row.provenance.get(column, {})
+        if where.get("page"):
+            parts.append(f"第 {where['page']} 页")
+        if where.get("note"):
+            parts.append(where["note"])
+    return "；".join(parts)

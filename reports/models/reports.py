@@ -1,0 +1,113 @@
+"""The annual report of one agency for one year."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from agencies.models import Agency
+from reports.models.years import ReportYear
+
+
+class AnnualReport(models.Model):
+    """One agency's report for one year (one revision of it; the current one is live)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        SUBMITTED = "submitted", "已提交"
+        IN_REVIEW = "in_review", "审核中"
+        RETURNED = "returned", "退回修改"
+        ACCEPTED = "accepted", "审核通过"
+
+    agency = models.ForeignKey(
+        Agency, verbose_name="机关", on_delete=models.PROTECT, related_name="reports"
+    )
+    report_year = models.ForeignKey(
+        ReportYear,
+        verbose_name="年度",
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    layout = models.CharField(
+        "实际使用版式",
+        max_length=4,
+        choices=ReportYear.Layout.choices,
+        help_text="文件实际采用的表格版式，可能与年度适用版式不同",
+    )
+    revision = models.PositiveSmallIntegerField("版次", default=1)
+    is_current = models.BooleanField("现行版次", default=True)
+    title = models.CharField("标题", max_length=300, blank=True)
+    publication_date = models.DateField("发布日期", null=True, blank=True)
+    source_url = models.URLField("来源网址", max_length=500, blank=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    overview = models.TextField("一、总体情况", blank=True)
+    problems = models.TextField("五、存在的主要问题及改进情况", blank=True)
+    other_matters = models.TextField("六、其他需要报告的事项", blank=True)
+    raw_text = models.TextField("原文文本", blank=True)
+    source_name = models.CharField("来源文件", max_length=255, blank=True)
+    source_kind = models.CharField("文件类型", max_length=10, blank=True)
+    source_sha256 = models.CharField("文件指纹（SHA-256）", max_length=64, blank=True)
+    uncertain_cells = models.JSONField(
+        "存疑单元格",
+        default=list,
+        blank=True,
+        help_text="单元格路径，如 table3.granted.total",
+    )
+    import_warnings = models.JSONField("导入提示", default=list, blank=True)
+    source_notes = models.JSONField("来源备注", default=list, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="修改人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "年度报告"
+        verbose_name_plural = "年度报告"
+        ordering = ["-report_year__year", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "report_year"],
+                condition=Q(is_current=True),
+                name="reports_annualreport_one_current_per_agency_year",
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "report_year", "revision"],
+                name="reports_annualreport_unique_revision",
+            ),
+            models.CheckConstraint(
+                condition=Q(revision__gte=1),
+                name="reports_annualreport_revision_positive",
+            ),
+        ]
+        indexes = [
+            # Changelist and exports: reports of a year, filtered by status.
+            models.Index(
+                fields=["report_year", "status"], name="reports_report_year_status"
+            ),
+            # Import: "the same file twice is skipped" looks reports up by file hash.
+            models.Index(fields=["source_sha256"], name="reports_report_sha256_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency.name} {self.report_year.year}年度报告"
+
+    @property
+    def year(self) -> int:
+        return self.report_year.year

@@ -1,0 +1,49 @@
+"""Reading reports: the querysets that own their joins and prefetches."""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from agencies.models import Region
+from reports.models import AnnualReport, Table3Row
+
+SECTION_PREFETCH = ("table2_rows", "table3_rows", "table4_rows")
+
+
+def reports_with_tables() -> QuerySet[AnnualReport]:
+    """Reports with agency, region and year joined and the three tables prefetched."""
+    return AnnualReport.objects.select_related(
+        "agency", "agency__region", "report_year"
+    ).prefetch_related(*SECTION_PREFETCH)
+
+
+def reports_in_scope(
+    *, year: int | None = None, region: Region | None = None, current_only: bool = True
+) -> QuerySet[AnnualReport]:
+    """Reports of a year and a region's whole subtree (current revisions by default)."""
+    qs = reports_with_tables()
+    if current_only:
+        qs = qs.filter(is_current=True)
+    if year is not None:
+        qs = qs.filter(report_year__year=year)
+    if region is not None:
+        qs = qs.filter(agency__region__path__startswith=region.path)
+    return qs.order_by(
+        "report_year__year", "agency__region__code", "agency__name", "revision"
+    )
+
+
+def with_application_totals(qs: QuerySet[AnnualReport]) -> QuerySet[AnnualReport]:
+    """Annotate 本年新收 and （七）总计 totals of table 三 (one query, no N+1)."""
+
+    def total(row_key: str) -> Subquery:
+        return Subquery(
+            Table3Row.objects.filter(report=OuterRef("pk"), row_key=row_key).values(
+                "total"
+            )[:1]
+        )
+
+    return qs.annotate(
+        new_received_total=total("new_received"),
+        total_processed_total=total("total_processed"),
+    )
