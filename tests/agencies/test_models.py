@@ -95,3 +95,9 @@ def test_ambiguous_agency_name_is_refused():
     make_agency("卫生健康局")
     with pytest.raises(AgencyNotFound, match="多个"):
         agency_find("卫生健康局")
+
+
+def test_a_region_cannot_be_its_own_parent():
+    region = make_region(code="320800")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Region.objects.filter(pk=region.pk).update(parent=region)

@@ -81,3 +81,8 @@ def test_deleting_a_report_deletes_its_rows_but_agencies_are_protected():
         report.agency.delete()
     report.delete()
     assert Table3Row.objects.count() == 0
+
+
+def test_revision_starts_at_one():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _new_report(make_agency(), revision=0)
