@@ -3,7 +3,7 @@
 `from_interchange` turns one JSON object into a ParsedReport, refusing anything that is not in
 the spec with an InterchangeError that names the key. `to_interchange` writes a ParsedReport
 back. Besides the spec's keys we read and write: title, publication_date, source_url,
-uncertain, notes, warnings, source and `cells` (per-cell raw text and provenance, keyed by
+uncertain, notes, warnings, source, raw_text and `cells` (per-cell raw text and provenance, keyed by
 cell path). Plain Python; no database.
 """
 
@@ -35,6 +35,7 @@ EXTRA_KEYS = frozenset(
         "warnings",
         "cells",
         "source",
+        "raw_text",
         "expect_error",
     }
 )
@@ -80,6 +81,7 @@ def from_interchange(data: Any) -> ParsedReport:
     report.sections = _read_sections(data.get("sections"))
     report.title = _optional_str(data, "title")
     report.source_url = _optional_str(data, "source_url")
+    report.raw_text = _optional_str(data, "raw_text")
     report.publication_date = _read_date(data.get("publication_date"))
     report.notes = _str_list(data, "notes")
     report.uncertain = _str_list(data, "uncertain")
@@ -115,7 +117,7 @@ def to_interchange(
                 extra = _cell_extra(cell)
                 if extra:
                     cells[schema.cell_path(table, row_key, col_key)] = extra
-    for key in ("title", "publication_date", "source_url"):
+    for key in ("title", "publication_date", "source_url", "raw_text"):
         if getattr(report, key):
             data[key] = getattr(report, key)
     uncertain = report.uncertain_paths()

@@ -1,0 +1,148 @@
+"""Turn a RowRead into ParsedCells: attribute each value to its column, or say why not.
+
+Positioned values go to the header column they sit under; a column the header names but
+where nothing is printed is blank. Unpositioned values (plain text) are attributed by order
+only when the row prints exactly one value per column; otherwise the row is kept, its cells
+are listed as uncertain and a warning shows what was printed. Nothing is guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from reports import schema
+from reports.importing.grid import Cell
+from reports.importing.normalize import clean_cell, compact, read_value
+from reports.importing.parsed import ParsedCell
+from reports.importing.stream import RowRead
+
+
+@dataclass
+class Resolved:
+    """The cells of one row, the columns left uncertain and what went wrong."""
+
+    cells: dict[str, ParsedCell] = field(default_factory=dict)
+    uncertain: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    unprinted: bool = False  # the row printed no value at all (all blank)
+
+
+def to_parsed(cell: Cell | None, column: schema.Column) -> tuple[ParsedCell, str]:
+    """A printed cell as a ParsedCell of the column's kind, and a problem ("" when none)."""
+    if cell is None:
+        return ParsedCell(value=None, raw=""), ""
+    raw = clean_cell(cell.text)
+    value = read_value(raw)
+    parsed = ParsedCell(
+        value=None, raw=raw, page=cell.page, bbox=cell.bbox, unit=value.unit
+    )
+    number = value.number
+    if number is None:
+        return parsed, ""
+    if column.kind is schema.Kind.MONEY:
+        parsed.value = Decimal(number)
+        return parsed, ""
+    if isinstance(number, Decimal):
+        if number != number.to_integral_value():
+            parsed.uncertain = True
+            parsed.note = "件数不是整数"
+            return parsed, f"件数印为小数“{raw}”，未采用"
+        number = int(number)
+    if number < 0 and column.kind is schema.Kind.COUNT:
+        parsed.uncertain = True
+        parsed.note = "件数为负数"
+        return parsed, f"件数印为负数“{raw}”，未采用"
+    parsed.value = number
+    parsed.unit = ""
+    return parsed, ""
+
+
+def resolve(read: RowRead, columns: tuple[tuple[str, schema.Column], ...]) -> Resolved:
+    """Attribute a row's values to `columns` (pairs of output key and schema column)."""
+    header = read.header
+    positioned = (
+        header is not None
+        and not header.empty
+        and bool(read.values)
+        and all(c.positioned for c in read.values)
+    )
+    if positioned:
+        return _by_position(read, columns)
+    return _by_order(read, columns)
+
+
+def _by_position(
+    read: RowRead, columns: tuple[tuple[str, schema.Column], ...]
+) -> Resolved:
+    assert read.header is not None
+    result = Resolved()
+    wanted = dict(columns)
+    known = {s.key for s in read.header.keyed()}
+    placed: dict[str, Cell] = {}
+    for cell in read.values:
+        printed = read_value(cell.text).raw
+        stack = read.header.column_of(cell)
+        if stack is None or stack.key not in wanted:
+            if printed:
+                result.problems.append(
+                    f"数值“{printed}”不在任何可识别的表头列下，未采用"
+                )
+            continue
+        if stack.key in placed:
+            if printed and read_value(placed[stack.key].text).raw:
+                result.uncertain.append(stack.key)
+                result.problems.append(
+                    f"同一列“{wanted[stack.key].label}”下有两个数值，无法确定"
+                )
+                continue
+            if not printed:
+                continue
+        placed[stack.key] = cell
+    result.unprinted = not any(read_value(c.text).raw for c in placed.values())
+    for key, column in columns:
+        if key in result.uncertain:
+            continue
+        if key not in placed and key not in known:
+            result.uncertain.append(key)
+            result.problems.append(f"表头中找不到“{column.label}”列")
+            continue
+        parsed, problem = to_parsed(placed.get(key), column)
+        if problem:
+            result.problems.append(problem)
+        result.cells[key] = parsed
+    return result
+
+
+def _by_order(
+    read: RowRead, columns: tuple[tuple[str, schema.Column], ...]
+) -> Resolved:
+    result = Resolved()
+    values = list(read.values)
+    wanted = len(columns)
+    # Converters pad rows with empty cells (merged group columns, trailing grid cells):
+    # drop empty cells at either end only while there are more cells than columns.
+    while len(values) > wanted and not compact(values[0].text):
+        values.pop(0)
+    while len(values) > wanted and not compact(values[-1].text):
+        values.pop()
+    printed = [read_value(c.text).raw for c in values]
+    if not any(printed):
+        result.unprinted = True
+        for key, _column in columns:
+            result.cells[key] = ParsedCell(value=None, raw="", page=read.page)
+        return result
+    if len(values) != wanted:
+        shown = " ".join(p or "（空）" for p in printed)
+        result.uncertain = [key for key, _ in columns]
+        result.problems.append(
+            f"印有 {len(values)} 个数值（{shown}），而本行有 {wanted} 列，"
+            "无法确定各数值所在的列，未填入"
+        )
+        return result
+    for (key, column), cell in zip(columns, values, strict=True):
+        parsed, problem = to_parsed(cell, column)
+        if problem:
+            result.problems.append(problem)
+        result.cells[key] = parsed
+    return result

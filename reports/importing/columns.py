@@ -1,0 +1,138 @@
+"""Columns from header cells: which header column a positioned value sits under.
+
+A header is read from its cells' horizontal extents, never from absolute positions: cells of
+the header rows that overlap one another are stacked into columns ("自然" over "人", "结/果/
+维/持" printed one character per line, "商业" on one page and "企业" on the next), a cell
+that spans several columns ("法人或其他组织") is a parent, and each stack is named by the
+table's column keywords. A value then belongs to the stack it sits under.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reports.importing import labels
+from reports.importing.grid import Cell
+from reports.importing.normalize import compact
+
+_OVERLAP = 0.3  # share of the narrower extent two cells must share to stack
+
+
+@dataclass(slots=True)
+class Stack:
+    """Header cells printed above one another: one column of the header."""
+
+    x0: float
+    x1: float
+    parts: list[tuple[int, str]] = field(default_factory=list)
+    key: str | None = None
+
+    @property
+    def center(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def text(self) -> str:
+        return "".join(text for _, text in sorted(self.parts))
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    shared = min(a1, b1) - max(a0, b0)
+    narrower = max(min(a1 - a0, b1 - b0), 1e-6)
+    return shared / narrower
+
+
+class Header:
+    """The header of one table (or one block of table 二), built cell by cell."""
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+        self._cells: list[tuple[int, Cell]] = []
+        self._stacks: list[Stack] | None = None
+
+    def add(self, cell: Cell) -> None:
+        if cell.positioned and compact(cell.text):
+            self._cells.append((len(self._cells), cell))
+            self._stacks = None
+
+    def clear(self) -> None:
+        self._cells.clear()
+        self._stacks = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.keyed()
+
+    def stacks(self) -> list[Stack]:
+        if self._stacks is None:
+            self._stacks = self._build()
+        return self._stacks
+
+    def keyed(self) -> list[Stack]:
+        return [s for s in self.stacks() if s.key]
+
+    def _build(self) -> list[Stack]:
+        stacks: list[Stack] = []
+        by_width = sorted(self._cells, key=lambda item: item[1].x1 - item[1].x0)  # type: ignore[operator]
+        for seq, cell in by_width:
+            assert cell.x0 is not None and cell.x1 is not None
+            text = compact(cell.text)
+            hits = [
+                s for s in stacks if _overlap(cell.x0, cell.x1, s.x0, s.x1) > _OVERLAP
+            ]
+            if len(hits) > 1 or (
+                self.table == "table3" and labels.TABLE3_PARENT.search(text)
+            ):
+                continue  # spans several columns: a parent such as 法人或其他组织
+            if hits:
+                hits[0].parts.append((seq, text))
+            else:
+                stacks.append(Stack(cell.x0, cell.x1, [(seq, text)]))
+        stacks.sort(key=lambda s: s.x0)
+        rules = labels.COLUMN_RULES[self.table]
+        for stack in stacks:
+            stack.key = labels.first_match(rules, stack.text)
+        if self.table == "table4":
+            _name_table4_blocks(stacks)
+        return stacks
+
+    def column_of(self, cell: Cell) -> Stack | None:
+        """The keyed stack a positioned value cell sits under, or None."""
+        if not cell.positioned:
+            return None
+        best: Stack | None = None
+        best_distance = 0.0
+        center = cell.center
+        for stack in self.keyed():
+            if stack.x0 <= center <= stack.x1:
+                return stack
+            distance = abs(stack.center - center)
+            if best is None or distance < best_distance:
+                best, best_distance = stack, distance
+        if best is not None and best_distance <= best.width:
+            return best
+        return None
+
+
+def _name_table4_blocks(stacks: list[Stack]) -> None:
+    """Table 四 repeats the same five leaves under three blocks: name each cycle's block.
+
+    Leaves are read left to right; a block ends at its 总计 leaf. The result is
+    "review.upheld" etc.; a header that does not give three cycles of leaves is left
+    partly unnamed, so its values are reported rather than guessed.
+    """
+    block = 0
+    for stack in stacks:
+        if not stack.key:
+            continue
+        if block >= len(labels.TABLE4_BLOCKS):
+            stack.key = None
+            continue
+        leaf = stack.key
+        stack.key = f"{labels.TABLE4_BLOCKS[block]}.{leaf}"
+        if leaf == "total":
+            block += 1

@@ -1,0 +1,66 @@
+"""The Grid: what every extractor returns, whatever the source kind.
+
+A Grid is the document as a sequence of rows in reading order. A table row carries its
+cells (with the page, box and a horizontal extent that headers and values share); a line of
+running text is a row too. Mapping (labels -> canonical keys) reads only this type, so PDF,
+DOCX, HTML and plain text share one mapping.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+BBox = tuple[float, float, float, float]
+
+
+@dataclass(slots=True)
+class Cell:
+    """One printed cell: its text and where it was.
+
+    `x0`/`x1` place the cell horizontally in the units of its table (PDF points, or grid
+    columns for DOCX/HTML), so a value can be matched to the header above it. They are None
+    for text whose columns are unknown (plain text).
+    """
+
+    text: str
+    page: int | None = None
+    bbox: BBox | None = None
+    x0: float | None = None
+    x1: float | None = None
+
+    @property
+    def positioned(self) -> bool:
+        return self.x0 is not None and self.x1 is not None
+
+    @property
+    def center(self) -> float:
+        assert self.x0 is not None and self.x1 is not None
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass(slots=True)
+class Row:
+    """A row of cells. `complete` is False for a text line that a wrapped label may continue."""
+
+    cells: list[Cell]
+    complete: bool = True
+    page: int | None = None
+    table: int | None = (
+        None  # which extracted table the row came from (None: free text)
+    )
+
+    @property
+    def text(self) -> str:
+        return " ".join(c.text for c in self.cells if c.text)
+
+
+@dataclass(slots=True)
+class Grid:
+    """A document as rows, plus its running text for the title and narrative sections."""
+
+    kind: str
+    rows: list[Row] = field(default_factory=list)
+    text: str = ""
+    pages: int = 0
+    title: str = ""
+    notes: list[str] = field(default_factory=list)

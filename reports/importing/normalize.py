@@ -1,0 +1,92 @@
+"""Text normalisation shared by extractors and mapping.
+
+Documents print the same label with full-width or half-width digits and brackets, with
+line breaks and spaces inside table cells, and with invisible characters. Matching works on
+`compact()` text; the raw text of every cell is kept separately for provenance.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from reports import schema
+
+# Zero-width and BOM characters that some converters leave inside cells.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACE_RE = re.compile(r"\s+")
+_BOOKMARK_RE = re.compile(r"\[bookmark:[^\]]*\]")
+# A count or money amount as printed: optional sign, thousands separators, decimals,
+# then an optional unit suffix.
+_NUMBER_RE = re.compile(
+    r"^(?P<sign>[+-]?)(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?P<unit>万元|元|件|条|个|项|次|人)?$"
+)
+_NA_TEXTS = frozenset(
+    unicodedata.normalize("NFKC", t) for t in schema.NOT_APPLICABLE_TEXTS
+)
+_DASHES = str.maketrans({"—": "-", "–": "-", "―": "-", "－": "-", "─": "-"})
+
+
+def nfkc(text: str) -> str:
+    """NFKC-normalised text without invisible characters or converter bookmarks."""
+    text = _BOOKMARK_RE.sub("", text)
+    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+
+
+def compact(text: str) -> str:
+    """Text for matching: NFKC, no whitespace at all (wrapped cells join up again)."""
+    return _SPACE_RE.sub("", nfkc(text))
+
+
+def clean_cell(text: str | None) -> str:
+    """A cell's printed text with invisible characters removed and lines trimmed."""
+    if not text:
+        return ""
+    text = _BOOKMARK_RE.sub("", text).translate(_INVISIBLE)
+    lines = [line.strip(" \t\u3000") for line in text.splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """A cell's printed text read as a value: number, blank, not applicable, or not a value."""
+
+    number: int | Decimal | None
+    raw: str
+    unit: str = ""
+    is_value: bool = True  # False: the text is not a number, blank or "/" (a label)
+
+    @property
+    def is_blank(self) -> bool:
+        return self.is_value and self.number is None and self.raw == ""
+
+
+def read_value(text: str | None) -> Value:
+    """Read a printed cell: "1,046" -> 1046, "21件" -> 21, "7730.28" -> Decimal, "/" -> None."""
+    raw = (text or "").strip()
+    flat = compact(raw)
+    if flat == "":
+        return Value(None, "")
+    if flat in _NA_TEXTS or flat.translate(_DASHES).strip("-") == "":
+        return Value(None, raw)
+    match = _NUMBER_RE.match(flat)
+    if match is None:
+        return Value(None, raw, is_value=False)
+    digits = match["num"].replace(",", "")
+    unit = match["unit"] or ""
+    try:
+        if "." in digits:
+            number: int | Decimal = Decimal(match["sign"] + digits)
+        else:
+            number = int(match["sign"] + digits)
+    except (InvalidOperation, ValueError):  # pragma: no cover - the regex guards
+        return Value(None, raw, is_value=False)
+    return Value(number, raw, unit if unit in schema.MONEY_UNITS else "")
+
+
+def is_value_text(text: str | None) -> bool:
+    """True when a cell holds a number, a not-applicable mark or nothing."""
+    return read_value(text).is_value
