@@ -28,6 +28,8 @@ def map_grid(grid: Grid) -> ParsedReport:
     meta = metadata.read(grid.text, grid.title)
     report = ParsedReport(agency=meta.agency, year=meta.year, format="")
     report.title = meta.title
+    # The document's running text is kept with the report: reviewers check against it.
+    report.raw_text = grid.text
     report.sections = {k: v for k, v in meta.sections.items() if v}
     report.warnings.extend(walk.warnings)
     reads = {t: walk.finish(t) for t in TABLES}

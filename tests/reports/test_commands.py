@@ -129,14 +129,17 @@ def test_a_list_of_reports_loads_in_one_file(tmp_path):
     assert AnnualReport.objects.count() == 2
 
 
-def test_unknown_agency_is_refused_and_nothing_is_saved(tmp_path):
+def test_unknown_agency_is_refused_and_that_file_is_not_saved(tmp_path):
+    """Each file is atomic on its own: the good one lands, the bad one is refused."""
     make_agency("示例县卫生健康局")
     good = _write(tmp_path, "good.json", GOOD)
     bad = _write(tmp_path, "bad.json", dict(GOOD, agency="不存在的局"))
     with pytest.raises(CommandError) as caught:
         _run_import(good, bad)
-    assert "未保存" in str(caught.value)
-    assert AnnualReport.objects.count() == 0
+    assert "失败 1 个文件" in str(caught.value)
+    assert list(AnnualReport.objects.values_list("agency__name", flat=True)) == [
+        "示例县卫生健康局"
+    ]
 
 
 def test_unknown_agency_message_names_file_and_key(tmp_path):

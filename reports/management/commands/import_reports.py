@@ -1,7 +1,12 @@
-"""python manage.py import_reports PATH...: load reports into the database."""
+"""python manage.py import_reports PATH...: load report documents into the database."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -11,95 +16,166 @@ from django.db import transaction
 from agencies.models import Agency
 from agencies.services import AgencyNotFound, agency_find
 from reports.importing.apply import report_apply
-from reports.importing.parsed import ParsedReport
-from reports.importing.sources import SourceError, expand_paths, read_source
+from reports.importing.sources import (
+    SourceDocument,
+    SourceError,
+    expand_paths,
+    read_path,
+)
+from reports.management.progress import Progress
 from reports.models import AnnualReport
 
 ACTION_LABELS = {
     "created": "新建",
     "revised": "新版次",
     "skipped": "跳过（同一文件已导入）",
+    "checked": "检查通过（未保存）",
+    "failed": "失败",
 }
+
+
+@dataclass
+class Outcome:
+    """What happened to one report of one document."""
+
+    document: str
+    agency: str
+    year: int | None
+    action: str
+    detail: str = ""
 
 
 class Command(BaseCommand):
     help = (
-        "导入年报文件（目前为规范中的交换 JSON：单个对象或列表）。先检查全部文件，"
-        "任何一个有错则一条也不保存，并以非零状态退出。"
+        "导入年报文件：PDF、Word(DOCX)、网页(HTML)、文本(TXT)、交换 JSON，以及这些文件的 zip 压缩包；"
+        "可给文件夹。每个文件单独原子保存：出错的文件一条也不保存，其余照常导入；"
+        "有文件失败时以非零状态退出。同一文件（SHA-256 相同）再次导入会跳过；"
+        "同一机关同一年度的新文件成为新版次，旧版次保留。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", help="文件、文件夹或 zip 压缩包")
         parser.add_argument(
-            "paths", nargs="+", help="文件或文件夹（文件夹内按扩展名查找）"
+            "--agency", help="指定机关（名称或别名），覆盖文件中识别的机关"
         )
-        parser.add_argument(
-            "--agency", help="指定机关（名称或别名），覆盖文件中的机关名称"
-        )
-        parser.add_argument("--year", type=int, help="指定年度，覆盖文件中的年度")
+        parser.add_argument("--year", type=int, help="指定年度，覆盖文件中识别的年度")
         parser.add_argument(
             "--status",
             choices=AnnualReport.Status.values,
             default=AnnualReport.Status.SUBMITTED,
             help="导入后的审核状态（默认 submitted 已提交）",
         )
-        parser.add_argument("--dry-run", action="store_true", help="只检查，不保存")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        planned, errors = self._read_all(options)
-        if errors:
-            for error in errors:
-                self.stderr.write(f"错误：{error}")
-            raise CommandError(f"{len(errors)} 个错误，未保存任何年报")
-        if options["dry_run"]:
-            self.stdout.write(f"检查通过：{len(planned)} 份年报（--dry-run，未保存）")
-            return
-        counts = {"created": 0, "revised": 0, "skipped": 0}
-        with transaction.atomic():
-            for index, (name, report, agency) in enumerate(planned, start=1):
-                result = report_apply(report, agency=agency, status=options["status"])
-                counts[result.action] += 1
-                self.stdout.write(
-                    f"[{index}/{len(planned)}] {name}：{agency.name} {report.year}年度 "
-                    f"{ACTION_LABELS[result.action]}"
-                )
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"完成：新建 {counts['created']} 份，新版次 {counts['revised']} 份，"
-                f"跳过 {counts['skipped']} 份"
-            )
+        parser.add_argument(
+            "--workers", type=int, default=1, help="并行解析的进程数（默认 1）"
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="只解析和检查，不保存"
         )
 
-    def _read_all(
-        self, options: dict[str, Any]
-    ) -> tuple[list[tuple[str, ParsedReport, Agency]], list[str]]:
-        """Parse every file and resolve every agency before anything is written."""
-        planned: list[tuple[str, ParsedReport, Agency]] = []
-        errors: list[str] = []
-        override: Agency | None = None
-        if options.get("agency"):
-            try:
-                override = agency_find(options["agency"])
-            except AgencyNotFound as exc:
-                raise CommandError(f"--agency：{exc}") from exc
+    def handle(self, *args: Any, **options: Any) -> None:
+        override = self._agency_override(options.get("agency"))
         try:
             paths = list(expand_paths(options["paths"]))
         except SourceError as exc:
             raise CommandError(str(exc)) from exc
         if not paths:
             raise CommandError("没有找到可导入的文件")
-        for path in paths:
+        workers = max(1, options["workers"])
+        progress = Progress(len(paths), self.stderr, label="导入")
+        outcomes: list[Outcome] = []
+        for path, documents in zip(paths, self._parse(paths, workers), strict=True):
+            for document in documents:
+                outcomes.extend(self._save(document, override, options))
+            progress.step(path.name)
+        self._report(outcomes)
+
+    def _agency_override(self, name: str | None) -> Agency | None:
+        if not name:
+            return None
+        try:
+            return agency_find(name)
+        except AgencyNotFound as exc:
+            raise CommandError(f"--agency：{exc}") from exc
+
+    def _parse(self, paths: list[Path], workers: int) -> Iterator[list[SourceDocument]]:
+        """Documents per path, in order; parsing (CPU-bound, no database) runs in processes."""
+        read = partial(read_path, max_bytes=settings.IMPORT_MAX_BYTES)
+        if workers == 1:
+            return map(read, paths)
+        return _parse_in_processes(read, paths, workers)
+
+    def _save(
+        self, document: SourceDocument, override: Agency | None, options: dict[str, Any]
+    ) -> list[Outcome]:
+        """Save one document's reports atomically: all of them, or none and why."""
+        if document.error is not None:
+            error = document.error
+            return [
+                Outcome(
+                    document.name, "", None, "failed", f"{error.code}：{error.detail}"
+                )
+            ]
+        planned = []
+        for report in document.reports:
+            if options.get("year"):
+                report.year = options["year"]
             try:
-                source = read_source(path, max_bytes=settings.IMPORT_MAX_BYTES)
-            except SourceError as exc:
-                errors.append(str(exc))
-                continue
-            for report in source.reports:
-                if options.get("year"):
-                    report.year = options["year"]
-                try:
-                    agency = override or agency_find(report.agency)
-                except AgencyNotFound as exc:
-                    errors.append(f"{path.name}：agency：{exc}")
-                    continue
-                planned.append((path.name, report, agency))
-        return planned, errors
+                planned.append((report, override or agency_find(report.agency)))
+            except AgencyNotFound as exc:
+                detail = (
+                    f"unknown_agency：{exc}（可用 --agency 指定，或先在机关名录中添加）"
+                )
+                return [
+                    Outcome(document.name, report.agency, report.year, "failed", detail)
+                ]
+        if options["dry_run"]:
+            return [
+                Outcome(document.name, a.name, r.year, "checked", _warning_count(r))
+                for r, a in planned
+            ]
+        outcomes = []
+        with transaction.atomic():
+            for report, agency in planned:
+                result = report_apply(report, agency=agency, status=options["status"])
+                outcomes.append(
+                    Outcome(
+                        document.name,
+                        agency.name,
+                        report.year,
+                        result.action,
+                        _warning_count(report),
+                    )
+                )
+        return outcomes
+
+    def _report(self, outcomes: list[Outcome]) -> None:
+        """A table of results per file, a summary, and a non-zero exit if a file failed."""
+        self.stdout.write(f"{'文件':<30} {'机关':<20} {'年度':<6} {'结果':<12} 说明")
+        for o in outcomes:
+            line = f"{o.document:<30} {o.agency:<20} {o.year or '':<6} {ACTION_LABELS[o.action]:<12} {o.detail}"
+            if o.action == "failed":
+                self.stderr.write(f"错误：{o.document}：{o.detail}")
+            self.stdout.write(line)
+        counts = {
+            key: sum(1 for o in outcomes if o.action == key) for key in ACTION_LABELS
+        }
+        summary = (
+            f"完成：新建 {counts['created']} 份，新版次 {counts['revised']} 份，"
+            f"跳过 {counts['skipped']} 份，失败 {counts['failed']} 个文件"
+        )
+        if counts["checked"]:
+            summary += f"，检查通过 {counts['checked']} 份（--dry-run，未保存）"
+        if counts["failed"]:
+            raise CommandError(summary)
+        self.stdout.write(self.style.SUCCESS(summary))
+
+
+def _parse_in_processes(
+    read: Callable[[Path], list[SourceDocument]], paths: list[Path], workers: int
+) -> Iterator[list[SourceDocument]]:
+    with ProcessPoolExecutor(max_workers=workers) as executor:
+        yield from executor.map(read, paths, chunksize=1)
+
+
+def _warning_count(report) -> str:
+    return f"{len(report.warnings)} 条提示" if report.warnings else ""

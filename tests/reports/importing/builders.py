@@ -83,3 +83,39 @@ def docx_report(
     document.add_paragraph("本机关未收取信息处理费。")
     document.save(path)
     return path
+
+
+def minimal_pdf(objects: list[bytes], trailer: bytes) -> bytes:
+    """A PDF with a correct cross-reference table around the given objects."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n" + trailer + b"\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def encrypted_pdf() -> bytes:
+    """Standard security handler (RC4, R2) whose /U does not match the empty password."""
+    return minimal_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+            b"<< /Filter /Standard /V 1 /R 2 /P -4 /O <"
+            + b"11" * 32
+            + b"> /U <"
+            + b"22" * 32
+            + b"> >>",
+        ],
+        b"<< /Size 5 /Root 1 0 R /Encrypt 4 0 R /ID [<"
+        + b"ab" * 16
+        + b"> <"
+        + b"ab" * 16
+        + b">] >>",
+    )
