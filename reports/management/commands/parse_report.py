@@ -78,8 +78,7 @@ def describe(report: ParsedReport) -> str:
                 shown.append(f"{column}={text}{mark}")
             lines.append(f"  {row_key}: {' '.join(shown) or '（本行无可确定的数值）'}")
     lines.append(f"\n提示 {len(report.warnings)} 条：")
-    lines.extend(
-        f"  [{w.code}] {w.where} {'第%d页 ' % w.page if w.page else ''}{w.message}"
-        for w in report.warnings
-    )
+    for warning in report.warnings:
+        page = f"第{warning.page}页 " if warning.page else ""
+        lines.append(f"  [{warning.code}] {warning.where} {page}{warning.message}")
     return "\n".join(lines)
