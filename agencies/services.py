@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import CharField, F, Q, Value
 
 from agencies.models import Agency, AgencyAlias, Region
 
@@ -49,3 +49,26 @@ def agency_upsert(
     for alias in aliases:
         AgencyAlias.objects.get_or_create(agency=agency, name=alias)
     return agency
+
+
+def agency_candidates(name: str, *, limit: int = 8) -> list[Agency]:
+    """Agencies a reviewer may mean by `name`: a name or alias that contains it or that it
+    contains ("洪泽区人民政府" and "淮安市洪泽区人民政府"), shortest difference first."""
+    wanted = name.strip()
+    if not wanted:
+        return []
+    text = Value(wanted, output_field=CharField())
+    matches = (
+        Agency.objects.annotate(wanted=text)
+        .filter(
+            Q(name__contains=wanted)
+            | Q(aliases__name__contains=wanted)
+            | Q(wanted__contains=F("name"))
+            | Q(wanted__contains=F("aliases__name"))
+        )
+        .select_related("region")
+        .distinct()
+        .order_by("name")[: limit * 4]
+    )
+    ranked = sorted(matches, key=lambda a: (abs(len(a.name) - len(wanted)), a.name))
+    return ranked[:limit]

@@ -133,6 +133,12 @@ MEDIA_URL = "media/"
 # but a bulk edit of a 2019 report with all tables is close enough to raise it.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
+# Uploaded documents wait here between preview and confirmation. Not under MEDIA_ROOT:
+# staged reports are not public and must never be served as media.
+IMPORT_STAGING_ROOT = Path(
+    os.environ.get("IMPORT_STAGING_ROOT", BASE_DIR / "var" / "import-staging")
+)
+
 # Largest document accepted for import, in bytes (default 20 MB).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import QuerySet, prefetch_related_objects
 from django.http import HttpRequest
+from django.urls import URLPattern, URLResolver
 
 from agencies.admin_filters import AgencyRegionFilter
 from reports import selectors
+from reports.admin_import import ReportImportViews
 from reports.forms import ReportForm
 from reports.models import AnnualReport, ReportYear
 from reports.services import report_cells_update
@@ -87,6 +89,10 @@ class AnnualReportAdmin(admin.ModelAdmin):
         ),
     ]
     list_per_page = 50
+
+    def get_urls(self) -> list[URLPattern | URLResolver]:
+        # The import pages (导入年报) come first: "import/" must not be read as an object id.
+        return ReportImportViews(self).get_urls() + super().get_urls()
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AnnualReport]:
         qs = (
