@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.db.models import QuerySet, prefetch_related_objects
+from django.contrib import admin, messages
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from django.urls import URLPattern, URLResolver
 
 from agencies.admin_filters import AgencyRegionFilter
-from reports import selectors
+from reports import (
+    admin_audit,  # noqa: F401  (registers the findings admin)
+    selectors,
+)
 from reports.admin_import import ReportImportViews
+from reports.audit.base import SEVERITY_LABELS
+from reports.audit.runner import AuditAlreadyRunning, AuditScope, audit_run
 from reports.forms import ReportForm
-from reports.models import AnnualReport, ReportYear
+from reports.models import AnnualReport, Finding, ReportYear
 from reports.services import report_cells_update
 
 
@@ -89,6 +94,28 @@ class AnnualReportAdmin(admin.ModelAdmin):
         ),
     ]
     list_per_page = 50
+    actions = ["run_audit"]
+
+    @admin.action(description="对所选年报运行审核", permissions=["change"])
+    def run_audit(self, request: HttpRequest, queryset: QuerySet[AnnualReport]) -> None:
+        scope = AuditScope(report_ids=tuple(queryset.values_list("pk", flat=True)))
+        try:
+            run = audit_run(scope, trigger="后台", user=request.user)
+        except AuditAlreadyRunning as exc:
+            self.message_user(request, str(exc), messages.WARNING)
+            return
+        counts = (
+            "，".join(
+                f"{SEVERITY_LABELS[k]} {v}" for k, v in sorted(run.counts.items())
+            )
+            or "无"
+        )
+        self.message_user(
+            request,
+            f"已审核 {run.reports_checked} 份年报：新发现 {run.opened} 条，已消除 {run.fixed} 条"
+            f"（本次所见：{counts}）。",
+            messages.SUCCESS,
+        )
 
     def get_urls(self) -> list[URLPattern | URLResolver]:
         # The import pages (导入年报) come first: "import/" must not be read as an object id.
@@ -108,7 +135,11 @@ class AnnualReportAdmin(admin.ModelAdmin):
         # The grid reads all three tables: prefetch them once (constant queries per page).
         obj = super().get_object(request, object_id, from_field)
         if obj is not None:
-            prefetch_related_objects([obj], *selectors.SECTION_PREFETCH)
+            prefetch_related_objects(
+                [obj],
+                *selectors.SECTION_PREFETCH,
+                Prefetch("findings", queryset=Finding.objects.exclude(status="fixed")),
+            )
         return obj
 
     @admin.display(description="区划", ordering="agency__region__code")

@@ -166,6 +166,12 @@ DEMO_ANOMALIES: tuple[DemoAnomaly, ...] = (
         "盱眙县卫生健康局", 2023, "layout-year", "2023 年度报告仍使用 2019 版表二"
     ),
     DemoAnomaly(
+        "盱眙县卫生健康局",
+        2023,
+        "heading-variant",
+        "同一份报告的表三（六）其他处理印为一行",
+    ),
+    DemoAnomaly(
         "宿迁市住房和城乡建设局",
         2024,
         "late",
@@ -174,7 +180,7 @@ DEMO_ANOMALIES: tuple[DemoAnomaly, ...] = (
     DemoAnomaly(
         "淮安区人民政府", 2024, "late", "2025-04-15 才发布，晚于政府截止日 3 月 31 日"
     ),
-    DemoAnomaly("沭阳县人民政府", 2023, "T2-regulations", "县级政府填报了规章 1 件"),
+    DemoAnomaly("沭阳县人民政府", 2024, "T2-regulations", "县级政府填报了规章 1 件"),
 )
 
 _VOLUME = {"low": (0, 8), "medium": (5, 60), "high": (120, 600)}
@@ -191,6 +197,7 @@ class _State:
 
     carried_forward: dict[str, int] = field(default_factory=dict)
     in_force: int = 0
+    regulations_in_force: int = 0
 
 
 def demo_reports() -> list[tuple[DemoAgency, ParsedReport, str]]:
@@ -268,6 +275,8 @@ def _table2(
         "321300",
     )
     regs = rng.randint(0, 3) if makes_rules else (1 if rule == "T2-regulations" else 0)
+    # Rules in force accumulate from year to year, like normative documents.
+    state.regulations_in_force += regs
     issued, repealed = rng.randint(0, 6), rng.randint(0, 2)
     repealed = min(repealed, state.in_force)
     state.in_force = state.in_force + issued - repealed
@@ -279,7 +288,9 @@ def _table2(
     if layout == schema.Layout.Y2019:
         return {
             "regulations": {
-                c: _cell(regs) for c in ("new_made", "new_published", "total_published")
+                "new_made": _cell(regs),
+                "new_published": _cell(regs),
+                "total_published": _cell(state.regulations_in_force),
             },
             "normative_documents": {
                 "new_made": _cell(issued),
@@ -305,7 +316,7 @@ def _table2(
         "regulations": {
             "issued": _cell(regs),
             "repealed": _cell(0),
-            "in_force": _cell(regs),
+            "in_force": _cell(state.regulations_in_force),
         },
         "normative_documents": {
             "issued": _cell(issued),

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from reports import schema
+from reports.audit.base import SEVERITY_RANK
 from reports.cells import (
     STATE_LABELS,
     CellState,
@@ -65,6 +66,7 @@ class ReportForm(forms.ModelForm):
         one_row_other = schema.OTHER_ONE_ROW in rows["table3"]
         tables = schema.tables_for(report.layout, one_row_other=one_row_other)
         uncertain = list(report.uncertain_cells or [])
+        flagged = _flagged_cells(report)
         self.grid_tables = grids_for(report.layout, one_row_other=one_row_other)
         for grid in self.grid_tables:
             for cell in grid.inputs():
@@ -97,6 +99,8 @@ class ReportForm(forms.ModelForm):
                 cell.state = str(state)
                 if any(fnmatch(cell.path, pattern) for pattern in uncertain):
                     cell.css = "uncertain"
+                if cell.path in flagged:
+                    cell.css = f"{cell.css} finding-{flagged[cell.path]}".strip()
                 cell.field = self[name]
 
     def clean(self) -> dict:
@@ -116,6 +120,18 @@ class ReportForm(forms.ModelForm):
                 continue
             self.cell_changes[path] = (value, text.strip())
         return cleaned
+
+
+def _flagged_cells(report: AnnualReport) -> dict[str, str]:
+    """Cell path -> the most severe active finding's severity (findings are prefetched)."""
+    rank = SEVERITY_RANK
+    flagged: dict[str, str] = {}
+    for finding in report.findings.all():
+        for cell in finding.cells:
+            path = cell.get("path", "")
+            if rank.get(finding.severity, 0) > rank.get(flagged.get(path, ""), 0):
+                flagged[path] = finding.severity
+    return flagged
 
 
 def _title(state: CellState, row: SectionRow | None, column: str) -> str:

@@ -1,11 +1,15 @@
 """Report models, re-exported so that `from reports.models import AnnualReport` works."""
 
+from reports.models.findings import AuditRun, DeadlineOverride, Finding
 from reports.models.reports import AnnualReport
 from reports.models.sections import SectionRow, Table2Row, Table3Row, Table4Row
 from reports.models.years import ReportYear
 
 __all__ = [
     "AnnualReport",
+    "AuditRun",
+    "DeadlineOverride",
+    "Finding",
     "ReportYear",
     "SectionRow",
     "Table2Row",

@@ -13,7 +13,7 @@ from agencies.models import Agency, AgencyAlias, Region
 from agencies.services import agency_upsert, region_upsert
 from reports.demo import DEMO_ANOMALIES, REGIONS, YEARS, demo_agencies, demo_reports
 from reports.importing.apply import report_apply, report_year_ensure
-from reports.models import AnnualReport
+from reports.models import AnnualReport, DeadlineOverride, Finding
 
 DEMO_PROVINCE = "320000"
 
@@ -68,7 +68,9 @@ class Command(BaseCommand):
             )
             for spec in demo_agencies()
         }
-        for year in range(2019, 2025):
+        # A report year is a collection campaign: the demo collects only the years it fills,
+        # so the missing-report audit speaks of agencies that really did not report.
+        for year in YEARS:
             report_year_ensure(year)
         reports = demo_reports()
         for index, (spec, parsed, status) in enumerate(reports, start=1):
@@ -86,18 +88,14 @@ class Command(BaseCommand):
     @transaction.atomic
     def _reset(self) -> None:
         province = Region.objects.get(code=DEMO_PROVINCE)
-        in_demo = {"region__path__startswith": province.path}
-        AnnualReport.objects.filter(
-            agency__region__path__startswith=province.path
-        ).delete()
-        AgencyAlias.objects.filter(
-            agency__region__path__startswith=province.path
-        ).delete()
-        Agency.objects.filter(**in_demo).delete()
+        under = province.path
+        Finding.objects.filter(agency__region__path__startswith=under).delete()
+        DeadlineOverride.objects.filter(region__path__startswith=under).delete()
+        AnnualReport.objects.filter(agency__region__path__startswith=under).delete()
+        AgencyAlias.objects.filter(agency__region__path__startswith=under).delete()
+        Agency.objects.filter(region__path__startswith=under).delete()
         # Children before parents: the tree is protected against orphaning.
-        for region in Region.objects.filter(path__startswith=province.path).order_by(
-            "-path"
-        ):
+        for region in Region.objects.filter(path__startswith=under).order_by("-path"):
             region.delete()
         self.stdout.write("已删除原有演示数据。")
 

@@ -1,0 +1,313 @@
+"""Run the rule catalogue over a scope and persist what it finds as Findings.
+
+A finding's fingerprint (rule, key, agency, year) makes a re-run update it instead of adding
+a duplicate, so a reviewer's decision (confirmed, dismissed with a reason) survives. A finding
+in the scope that the run no longer sees is closed as fixed, never deleted; one that comes
+back is reopened. Runs never overlap: the database admits one running AuditRun at a time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from agencies.models import Agency, Region
+from reports.audit.base import SEVERITY_RANK, Issue, ReportFacts
+from reports.audit.facts import Deadlines, agencies_due, iter_facts
+from reports.audit.rules import CATALOGUE, run_report_rules, run_scope_rules
+from reports.models import AnnualReport, AuditRun, Finding, ReportYear
+
+# A run still marked running after this long died without cleaning up (killed, power cut).
+STALE_RUN = dt.timedelta(hours=6)
+ACTIVE = (Finding.Status.OPEN, Finding.Status.CONFIRMED, Finding.Status.DISMISSED)
+
+
+class AuditAlreadyRunning(RuntimeError):
+    """Another audit run holds the lock."""
+
+
+@dataclass
+class AuditScope:
+    """What a run covers; empty fields mean everything."""
+
+    year: int | None = None
+    region: Region | None = None
+    agency: Agency | None = None
+    rules: frozenset[str] | None = None
+    report_ids: tuple[int, ...] | None = None
+
+    def reports(self) -> QuerySet[AnnualReport]:
+        qs = AnnualReport.objects.filter(is_current=True)
+        if self.year is not None:
+            qs = qs.filter(report_year__year=self.year)
+        if self.region is not None:
+            qs = qs.filter(agency__region__path__startswith=self.region.path)
+        if self.agency is not None:
+            qs = qs.filter(agency=self.agency)
+        if self.report_ids is not None:
+            qs = qs.filter(pk__in=self.report_ids)
+        return qs
+
+    def agencies(self) -> QuerySet[Agency]:
+        qs = Agency.objects.all()
+        if self.region is not None:
+            qs = qs.filter(region__path__startswith=self.region.path)
+        if self.agency is not None:
+            qs = qs.filter(pk=self.agency.pk)
+        return qs
+
+    def years(self) -> list[int]:
+        if self.year is not None:
+            return [self.year]
+        return sorted(ReportYear.objects.values_list("year", flat=True))
+
+    def findings(self) -> QuerySet[Finding]:
+        """The existing findings this run is responsible for (and may close)."""
+        qs = Finding.objects.all()
+        if self.year is not None:
+            qs = qs.filter(year=self.year)
+        if self.region is not None:
+            qs = qs.filter(agency__region__path__startswith=self.region.path)
+        if self.agency is not None:
+            qs = qs.filter(agency=self.agency)
+        if self.rules is not None:
+            qs = qs.filter(rule__in=self.rules)
+        if self.report_ids is not None:
+            qs = qs.filter(report_id__in=self.report_ids)
+        return qs
+
+    def describe(self) -> dict[str, object]:
+        return {
+            "year": self.year,
+            "region": self.region.code if self.region else None,
+            "agency": self.agency.name if self.agency else None,
+            "rules": sorted(self.rules) if self.rules else None,
+            "reports": len(self.report_ids) if self.report_ids is not None else None,
+        }
+
+
+@dataclass
+class Observed:
+    """An issue seen in this run, located."""
+
+    fingerprint: str
+    report_id: int | None
+    agency_id: int
+    year: int
+    issue: Issue
+
+
+def fingerprint(rule: str, key: str, agency_id: int, year: int) -> str:
+    """Stable across runs and revisions of a report: rule, key, agency and year."""
+    return hashlib.sha256(f"{rule}|{key}|{agency_id}|{year}".encode()).hexdigest()
+
+
+def audit_run(
+    scope: AuditScope,
+    *,
+    trigger: str,
+    user: AbstractBaseUser | None = None,
+    today: dt.date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> AuditRun:
+    """Audit the scope, persist findings, and return the finished run record."""
+    run = _start(scope, trigger, user)
+    started = time.perf_counter()
+    try:
+        observed, checked = _observe(scope, today or timezone.localdate(), progress)
+        opened, fixed = _persist(run, scope, observed)
+        run.status = AuditRun.Status.DONE
+        run.reports_checked = checked
+        run.counts = dict(Counter(o.issue.severity.value for o in observed))
+        run.opened, run.fixed = opened, fixed
+    except Exception as exc:
+        run.status = AuditRun.Status.FAILED
+        run.error = f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        run.finished_at = timezone.now()
+        run.duration_seconds = round(time.perf_counter() - started, 3)
+        run.save()
+    return run
+
+
+def _start(scope: AuditScope, trigger: str, user: AbstractBaseUser | None) -> AuditRun:
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                return AuditRun.objects.create(
+                    trigger=trigger, started_by=user, scope=scope.describe()
+                )
+        except IntegrityError:
+            running = AuditRun.objects.filter(status=AuditRun.Status.RUNNING).first()
+            stale = (
+                running is not None and timezone.now() - running.started_at > STALE_RUN
+            )
+            if attempt == 0 and stale:
+                running.status = AuditRun.Status.FAILED
+                running.error = "长时间未结束，视为已中断"
+                running.finished_at = timezone.now()
+                running.save()
+                continue
+            since = timezone.localtime(running.started_at) if running else None
+            raise AuditAlreadyRunning(
+                f"另一次审核正在运行（#{running.pk if running else '?'}，开始于 {since:%Y-%m-%d %H:%M}），"
+                "请稍后再试"
+            ) from None
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _observe(
+    scope: AuditScope, today: dt.date, progress: Callable[[int], None] | None
+) -> tuple[list[Observed], int]:
+    deadlines = Deadlines.load()
+    observed: list[Observed] = []
+    light: list[ReportFacts] = []
+    checked = 0
+    for facts in iter_facts(scope.reports(), deadlines):
+        for issue in run_report_rules(facts, scope.rules):
+            observed.append(
+                _locate(issue, facts.report_id, facts.agency_id, facts.year)
+            )
+        # Cross-report rules need the narrative, not the tables: keep memory flat.
+        light.append(dataclasses.replace(facts, tables={}, previous=None, raw_text=""))
+        checked += 1
+        if progress is not None:
+            progress(checked)
+    if scope.report_ids is None:
+        due = agencies_due(scope.agencies(), scope.years(), deadlines)
+        years = {f.report_id: f.year for f in light}
+        for report_id, agency_id, issue in run_scope_rules(
+            light, due, today, scope.rules
+        ):
+            year = _year_of(report_id, years, issue)
+            observed.append(_locate(issue, report_id, agency_id, year))
+    return observed, checked
+
+
+def _year_of(report_id: int | None, years: dict[int, int], issue: Issue) -> int:
+    if report_id is not None:
+        return years[report_id]
+    if issue.year is None:
+        raise ValueError(f"规则 {issue.rule} 的发现既无年报也无年度")
+    return issue.year
+
+
+def _locate(issue: Issue, report_id: int | None, agency_id: int, year: int) -> Observed:
+    return Observed(
+        fingerprint(issue.rule, issue.key, agency_id, year),
+        report_id,
+        agency_id,
+        year,
+        issue,
+    )
+
+
+def _persist(
+    run: AuditRun, scope: AuditScope, observed: list[Observed]
+) -> tuple[int, int]:
+    """Create, update, reopen and close findings; returns (newly opened, closed as fixed)."""
+    now = timezone.now()
+    by_print = {o.fingerprint: o for o in observed}
+    opened = fixed = 0
+    with transaction.atomic():
+        existing = {
+            f.fingerprint: f
+            for f in Finding.objects.filter(
+                fingerprint__in=list(by_print)
+            ).select_for_update()
+        }
+        to_create, to_update = [], []
+        for print_, seen in by_print.items():
+            finding = existing.get(print_)
+            issue = seen.issue
+            values = {
+                "rule": issue.rule,
+                "severity": issue.severity.value,
+                "message": issue.message,
+                "cells": [
+                    {"path": c.path, "value": _json_value(c.value), "raw": c.raw}
+                    for c in issue.cells
+                ],
+                "evidence": issue.evidence,
+                "report_id": seen.report_id,
+                "agency_id": seen.agency_id,
+                "year": seen.year,
+                "last_seen_at": now,
+                "last_run": run,
+            }
+            if finding is None:
+                to_create.append(Finding(fingerprint=print_, **values))
+                opened += 1
+                continue
+            for field, value in values.items():
+                setattr(finding, field, value)
+            if finding.status == Finding.Status.FIXED:  # the cause came back
+                finding.status, finding.fixed_at, finding.reason = (
+                    Finding.Status.OPEN,
+                    None,
+                    "",
+                )
+                opened += 1
+            to_update.append(finding)
+        Finding.objects.bulk_create(to_create, batch_size=1000)
+        Finding.objects.bulk_update(
+            to_update,
+            [
+                "rule",
+                "severity",
+                "message",
+                "cells",
+                "evidence",
+                "report",
+                "agency",
+                "year",
+                "last_seen_at",
+                "last_run",
+                "status",
+                "fixed_at",
+                "reason",
+            ],
+            batch_size=1000,
+        )
+        gone = (
+            scope.findings()
+            .filter(status__in=ACTIVE)
+            .exclude(fingerprint__in=list(by_print))
+        )
+        if scope.report_ids is not None:
+            # A run on chosen reports cannot judge cross-report rules.
+            gone = gone.exclude(rule__in=_scope_rule_ids())
+        fixed = gone.update(status=Finding.Status.FIXED, fixed_at=now, last_run=run)
+    return opened, fixed
+
+
+def _scope_rule_ids() -> list[str]:
+    return [
+        rule_id for rule_id, spec in CATALOGUE.items() if spec.check_scope is not None
+    ]
+
+
+def _json_value(value):
+    return value if value is None or isinstance(value, int) else str(value)
+
+
+def open_findings(scope: AuditScope, minimum: str) -> QuerySet[Finding]:
+    """Open or confirmed findings of the scope at or above a severity."""
+    severities = [
+        s for s, rank in SEVERITY_RANK.items() if rank >= SEVERITY_RANK[minimum]
+    ]
+    return scope.findings().filter(
+        Q(status=Finding.Status.OPEN) | Q(status=Finding.Status.CONFIRMED),
+        severity__in=severities,
+    )
