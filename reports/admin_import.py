@@ -38,6 +38,8 @@ from agencies.services import (
     agency_upsert,
 )
 from reports import schema
+from reports.audit.base import Issue
+from reports.audit.preview import issues_before_saving
 from reports.cells import STATE_LABELS, CellState, cell_state, display_text
 from reports.grid import GridTable, grids_for
 from reports.importing import errors, identities, staging
@@ -206,6 +208,7 @@ class PreviewItem:
     warnings: list[WarningView]
     tables: list[GridTable]
     outcome: Outcome = field(default_factory=lambda: Outcome("pending", ""))
+    findings: list[Issue] = field(default_factory=list)
 
     @property
     def layout_label(self) -> str:
@@ -494,6 +497,9 @@ class ReportImportViews:
             tables=_grid(parsed, warnings),
         )
         item.outcome = _outcome(item)
+        if match is not None:
+            # What the audit would say once saved (with last year's report of this agency).
+            item.findings = issues_before_saving(parsed, match)
         return item
 
     def _media(self, items: list[PreviewItem]) -> forms.Media:

@@ -225,3 +225,21 @@ def test_run_audit_action_on_selected_reports(admin_client_logged_in):
     assert (
         Table4Row.objects.get(report=report, row_key="review").total == 0
     )  # never "fixed"
+
+
+def test_import_preview_shows_the_findings_before_saving(
+    corpus_dir, admin_client_logged_in
+):
+    from agencies.models import Region
+    from tests.factories import make_region
+
+    county = make_region(name="洪泽区", level=Region.Level.COUNTY, code="320813")
+    make_agency("洪泽区人民政府", region=county)
+    pdf = corpus_dir / "real/hzq2023_working.pdf"
+    with pdf.open("rb") as handle:
+        response = admin_client_logged_in.post(
+            reverse("admin:reports_annualreport_import"), {"files": handle}, follow=True
+        )
+    page = response.content.decode()
+    assert "保存后审核将发现" in page and "T4-total" in page
+    assert AnnualReport.objects.count() == 0 and Finding.objects.count() == 0
