@@ -15,7 +15,7 @@ from reports import schema
 from reports.importing.grid import Cell
 from reports.importing.normalize import clean_cell, compact, read_value
 from reports.importing.parsed import ParsedCell
-from reports.importing.stream import RowRead
+from reports.importing.reads import RowRead
 
 
 @dataclass

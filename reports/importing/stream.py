@@ -1,35 +1,21 @@
 """Read a table's rows out of the row stream: labels, the values after them, the header.
 
-Rows arrive in reading order. A complete row (a table row) is read on its own. A text line
-may be part of a wrapped label, and its values may sit on a line of their own, so lines are
-gathered into items: a fragment that starts with an ordinal ("1.", "（三）", "一、") begins a
-new item, other fragments continue the current one, and a line of values belongs to the
-item being gathered. Each item becomes a RowRead; turning it into cells is `cells.py`'s job.
+Rows arrive in reading order. A complete row (a table row) is read on its own. Text lines
+(a borderless table, plain text) go to `lanes.py`, which joins wrapped label fragments by
+column and gives each line's values to the label they belong to. Each row found becomes a
+RowRead; turning it into cells is `cells.py`'s job.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from reports.importing import labels
+from reports.importing import labels, pagecut
 from reports.importing.columns import Header
 from reports.importing.grid import Cell, Row
+from reports.importing.lanes import Lanes
 from reports.importing.normalize import compact, read_value
-from reports.importing.prose import ProseRow
+from reports.importing.reads import RowRead
 
-
-@dataclass
-class RowRead:
-    """One table row as found: its key, label, value cells and the header it sat under."""
-
-    table: str
-    key: str | None
-    label: str
-    values: list[Cell] = field(default_factory=list)
-    header: Header | None = None
-    complete: bool = True
-    page: int | None = None
-    prose: ProseRow | None = None  # set when the row was written as a sentence
+__all__ = ["RowRead", "TableReader", "has_numbers", "split_row"]
 
 
 def split_row(row: Row) -> tuple[list[Cell], list[Cell]]:
@@ -57,7 +43,8 @@ class TableReader:
         self.rows: list[RowRead] = []
         self.orphans: list[Row] = []  # value lines that belong to no label
         self.header_text: list[str] = []
-        self._pending: RowRead | None = None
+        self._lanes = Lanes(table, self._emit, self.orphans.append)
+        self._carry: pagecut.Carry | None = None
         self._seen_data = False
         self._data_since_header = False
 
@@ -68,6 +55,7 @@ class TableReader:
         label = "".join(compact(c.text) for c in fragments)
         if self.table == "table2" and labels.CAPTION.search(label) and not numbers:
             self._flush()
+            self._carry = None
             self._new_header()
             return
         if not numbers and self._is_header(row, label):
@@ -90,7 +78,7 @@ class TableReader:
             self._flush()
             self._feed_complete(row, fragments, values, label)
         else:
-            self._feed_line(row, fragments, values, numbers)
+            self._lanes.feed(row, fragments, values, self.header)
 
     def finish(self) -> list[RowRead]:
         self._flush()
@@ -138,59 +126,71 @@ class TableReader:
     def _feed_complete(
         self, row: Row, fragments: list[Cell], values: list[Cell], label: str
     ) -> None:
+        carry = self._carry
+        if carry is not None:
+            if not has_numbers(values) and pagecut.is_repeated_header(
+                self.table, fragments
+            ):
+                return  # between a cut row and its rest: keep waiting
+            joined = pagecut.rest_of(carry, row, fragments, values)
+            if joined and self._join_rest(carry, joined, label, values):
+                return
         key = labels.first_match(labels.ROW_RULES[self.table], label) if label else None
+        self._carry = pagecut.Carry(fragments, values, row.page, self.header)
         if key is None:
             if has_numbers(values):
                 self.orphans.append(row)
+                self._carry.orphan = row
             return
         self._seen_data = True
-        self.rows.append(
-            RowRead(self.table, key, label, values, self.header, True, row.page)
-        )
+        read = RowRead(self.table, key, label, values, self.header, True, row.page)
+        self.rows.append(read)
+        self._carry.read = read
 
-    # --- text lines ---------------------------------------------------------------------
-    def _feed_line(
-        self, row: Row, fragments: list[Cell], values: list[Cell], numbers: bool
-    ) -> None:
-        for cell in fragments:
-            text = compact(cell.text)
-            pending = self._pending
-            # A label after a row that already has its values starts the next row, unless
-            # that row's label has not been recognised yet and this may complete it.
-            if (
-                pending is None
-                or labels.ITEM_START.match(text)
-                or (pending.values and pending.key is not None)
-            ):
-                self._flush()
-                self._pending = RowRead(
-                    self.table, None, "", [], self.header, False, row.page
-                )
-            assert self._pending is not None
-            self._pending.label += text
-        if not numbers:
-            return
-        pending = self._pending
-        if pending is None or pending.values:
-            self.orphans.append(row)
-            return
-        pending.values = [c for c in values if compact(c.text)]
-        pending.key = labels.first_match(labels.ROW_RULES[self.table], pending.label)
-        pending.page = row.page
+    def _join_rest(
+        self, carry: pagecut.Carry, joined: str, label: str, values: list[Cell]
+    ) -> bool:
+        """Read the rest of a row cut by a page break into that row; False if it is not.
+
+        A rest that names a row by itself is a new row, unless the table numbers its rows
+        (table 三), where a new row would have started with its ordinal.
+        """
+        rules = labels.ROW_RULES[self.table]
+        own = labels.first_match(rules, label)
+        read = carry.read
+        if own is not None and read is not None and own != read.key:
+            return False  # it names another row
+        if own is not None and read is None and self.table != "table3":
+            return False
+        if read is not None:
+            read.label = joined  # the key stays: the first part already named the row
+            if not carry.printed and has_numbers(values):
+                read.values = values
+        else:
+            key = labels.first_match(rules, joined)
+            if key is None:
+                return False
+            if carry.orphan is not None:
+                self.orphans.remove(carry.orphan)
+            printed = carry.values if carry.printed else values
+            read = RowRead(
+                self.table, key, joined, printed, carry.header, True, carry.page
+            )
+            self._seen_data = True
+            self.rows.append(read)
+        self._carry = None
+        return True
 
     def _flush(self) -> None:
-        pending, self._pending = self._pending, None
-        if pending is None:
-            return
-        if pending.key is None:
-            pending.key = labels.first_match(
-                labels.ROW_RULES[self.table], pending.label
-            )
-        if pending.key is None:
-            if pending.values:
-                self.orphans.append(
-                    Row(pending.values, complete=False, page=pending.page)
-                )
+        self._lanes.close_all()
+
+    def _emit(self, read: RowRead) -> None:
+        """A row whose label is complete: kept when named, its values orphaned when not."""
+        if read.key is None:
+            read.key = labels.first_match(labels.ROW_RULES[self.table], read.label)
+        if read.key is None:
+            if has_numbers(read.values):
+                self.orphans.append(Row(read.values, complete=False, page=read.page))
             return
         self._seen_data = True
-        self.rows.append(pending)
+        self.rows.append(read)

@@ -1,0 +1,23 @@
+"""What the stream reader found for one table row, before its values meet their columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reports.importing.columns import Header
+from reports.importing.grid import Cell
+from reports.importing.prose import ProseRow
+
+
+@dataclass
+class RowRead:
+    """One table row as found: its key, label, value cells and the header it sat under."""
+
+    table: str
+    key: str | None
+    label: str
+    values: list[Cell] = field(default_factory=list)
+    header: Header | None = None
+    complete: bool = True
+    page: int | None = None
+    prose: ProseRow | None = None  # set when the row was written as a sentence
