@@ -137,16 +137,27 @@ _HEADER = (
 def iter_facts(
     reports: QuerySet[AnnualReport], deadlines: Deadlines, chunk_size: int = 2000
 ) -> Iterator[ReportFacts]:
-    """Facts for every report of the queryset, each with its previous year's report.
+    """Facts for every report of the queryset, each with its previous year's report."""
+    return iter_facts_for_ids(report_ids_in_order(reports), deadlines, chunk_size)
+
+
+def report_ids_in_order(reports: QuerySet[AnnualReport]) -> list[int]:
+    """Report ids ordered by agency and year, the order iter_facts_for_ids works best in."""
+    return list(
+        reports.order_by("agency_id", "report_year__year").values_list("pk", flat=True)
+    )
+
+
+def iter_facts_for_ids(
+    ids: Sequence[int], deadlines: Deadlines, chunk_size: int = 2000
+) -> Iterator[ReportFacts]:
+    """Facts for these reports (ordered by agency and year), each with last year's report.
 
     Read with plain value queries (no model instances), one chunk at a time: per chunk one
     query for the reports and one per table, each report's cells built once. Ordered by
     agency and year, so last year's facts are usually already in hand; the rest come in one
     more round of queries per chunk.
     """
-    ids = list(
-        reports.order_by("agency_id", "report_year__year").values_list("pk", flat=True)
-    )
     for start in range(0, len(ids), chunk_size):
         chunk = _load_facts(ids[start : start + chunk_size], deadlines)
         by_year = {(f.agency_id, f.year): f for f in chunk}
@@ -256,16 +267,20 @@ def load_tables(ids: Sequence[int]) -> dict[int, Tables]:
                 f"WHERE report_id IN ({placeholders})",
                 list(ids),
             )
-            money = [i for i, c in enumerate(columns) if c == "amount"]
+            index = {column: i for i, column in enumerate(columns)}
+            decimal = "amount" in index
             for report_id, row_key, raw, *values in cursor.fetchall():
                 raw = json.loads(raw) if isinstance(raw, str) else raw
-                for i in money:  # SQLite returns numbers for decimals
-                    if values[i] is not None and not isinstance(values[i], Decimal):
-                        values[i] = Decimal(str(values[i]))
+                if decimal:
+                    amount = values[index["amount"]]
+                    # SQLite returns numbers for decimals; PostgreSQL returns Decimal.
+                    if amount is not None and not isinstance(amount, Decimal):
+                        values[index["amount"]] = Decimal(str(amount))
+                # Only the columns the source contained (keys of raw) become cells.
                 tables[report_id][table][row_key] = {
-                    column: ParsedCell(value, raw[column])
-                    for column, value in zip(columns, values, strict=True)
-                    if column in raw
+                    column: ParsedCell(values[index[column]], text)
+                    for column, text in raw.items()
+                    if column in index
                 }
     return tables
 

@@ -11,24 +11,34 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import multiprocessing
 import time
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import repeat
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from agencies.models import Agency, Region
 from reports.audit.base import SEVERITY_RANK, Issue, ReportFacts
-from reports.audit.facts import Deadlines, agencies_due, iter_facts
+from reports.audit.facts import (
+    Deadlines,
+    agencies_due,
+    iter_facts_for_ids,
+    report_ids_in_order,
+)
 from reports.audit.rules import CATALOGUE, run_report_rules, run_scope_rules
 from reports.models import AnnualReport, AuditRun, Finding, ReportYear
 
 # A run still marked running after this long died without cleaning up (killed, power cut).
 STALE_RUN = dt.timedelta(hours=6)
+# Below this, starting worker processes costs more than it saves.
+PARALLEL_FROM = 2000
 ACTIVE = (Finding.Status.OPEN, Finding.Status.CONFIRMED, Finding.Status.DISMISSED)
 
 
@@ -119,12 +129,19 @@ def audit_run(
     user: AbstractBaseUser | None = None,
     today: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> AuditRun:
-    """Audit the scope, persist findings, and return the finished run record."""
+    """Audit the scope, persist findings, and return the finished run record.
+
+    With `workers` > 1 the per-report rules run in that many forked processes, each with its
+    own database connection (not inside a transaction the caller holds open).
+    """
     run = _start(scope, trigger, user)
     started = time.perf_counter()
     try:
-        observed, checked = _observe(scope, today or timezone.localdate(), progress)
+        observed, checked = _observe(
+            scope, today or timezone.localdate(), progress, workers
+        )
         opened, fixed = _persist(run, scope, observed)
         run.status = AuditRun.Status.DONE
         run.reports_checked = checked
@@ -168,31 +185,67 @@ def _start(scope: AuditScope, trigger: str, user: AbstractBaseUser | None) -> Au
 
 
 def _observe(
-    scope: AuditScope, today: dt.date, progress: Callable[[int], None] | None
+    scope: AuditScope,
+    today: dt.date,
+    progress: Callable[[int], None] | None,
+    workers: int = 1,
 ) -> tuple[list[Observed], int]:
     deadlines = Deadlines.load()
-    observed: list[Observed] = []
-    light: list[ReportFacts] = []
-    checked = 0
-    for facts in iter_facts(scope.reports(), deadlines):
-        for issue in run_report_rules(facts, scope.rules):
-            observed.append(
-                _locate(issue, facts.report_id, facts.agency_id, facts.year)
+    ids = report_ids_in_order(scope.reports())
+    if workers > 1 and len(ids) >= PARALLEL_FROM:
+        parts = _parts(ids, workers)
+        # Forked children must open their own connections, never share the parent's.
+        connections.close_all()
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as executor:
+            results = list(
+                executor.map(
+                    _observe_ids, parts, repeat(scope.rules), repeat(deadlines)
+                )
             )
-        # Cross-report rules need the narrative, not the tables: keep memory flat.
-        light.append(dataclasses.replace(facts, tables={}, previous=None, raw_text=""))
-        checked += 1
         if progress is not None:
-            progress(checked)
+            progress(len(ids))
+    else:
+        results = [_observe_ids(ids, scope.rules, deadlines, progress)]
+    observed = [o for part, _ in results for o in part]
+    light = [f for _, part in results for f in part]
     if scope.report_ids is None:
         due = agencies_due(scope.agencies(), scope.years(), deadlines)
         years = {f.report_id: f.year for f in light}
         for report_id, agency_id, issue in run_scope_rules(
             light, due, today, scope.rules
         ):
-            year = _year_of(report_id, years, issue)
-            observed.append(_locate(issue, report_id, agency_id, year))
-    return observed, checked
+            observed.append(
+                _locate(issue, report_id, agency_id, _year_of(report_id, years, issue))
+            )
+    return observed, len(light)
+
+
+def _observe_ids(
+    ids: list[int],
+    rules: frozenset[str] | None,
+    deadlines: Deadlines,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list[Observed], list[ReportFacts]]:
+    """Run the per-report rules on these reports (in this process or a worker)."""
+    observed: list[Observed] = []
+    light: list[ReportFacts] = []
+    for facts in iter_facts_for_ids(ids, deadlines):
+        for issue in run_report_rules(facts, rules):
+            observed.append(
+                _locate(issue, facts.report_id, facts.agency_id, facts.year)
+            )
+        # Cross-report rules need the narrative, not the tables: keep memory flat.
+        light.append(dataclasses.replace(facts, tables={}, previous=None, raw_text=""))
+        if progress is not None:
+            progress(len(light))
+    return observed, light
+
+
+def _parts(ids: list[int], count: int) -> list[list[int]]:
+    """Contiguous slices, so each worker keeps most agencies' years together."""
+    size = -(-len(ids) // count)
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
 def _year_of(report_id: int | None, years: dict[int, int], issue: Issue) -> int:

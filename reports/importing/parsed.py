@@ -16,7 +16,7 @@ from reports import schema
 CellValue = int | Decimal | None
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedCell:
     """One cell as read from a source: its value, the text printed, and where it was.
 

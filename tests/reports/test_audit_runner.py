@@ -243,3 +243,25 @@ def test_import_preview_shows_the_findings_before_saving(
     page = response.content.decode()
     assert "保存后审核将发现" in page and "T4-total" in page
     assert AnnualReport.objects.count() == 0 and Finding.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_workers_find_the_same_as_one_process(settings):
+    """Forked workers need a database they can reach: PostgreSQL (pytest's SQLite is in memory)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("forked audit workers need a shared database server (PostgreSQL)")
+    from reports import audit
+
+    call_command("seed_demo", stdout=io.StringIO())
+    audit.runner.PARALLEL_FROM = 10  # the demo is small; force the parallel path
+    try:
+        audit_run(AuditScope(), trigger="测试", workers=2)
+    finally:
+        audit.runner.PARALLEL_FROM = 2000
+    assert _found() == _seeded()
+    one = {(f.fingerprint, f.message) for f in Finding.objects.all()}
+    Finding.objects.all().delete()
+    audit_run(AuditScope(), trigger="测试", workers=1)
+    assert {(f.fingerprint, f.message) for f in Finding.objects.all()} == one

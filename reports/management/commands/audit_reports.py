@@ -49,6 +49,12 @@ class Command(BaseCommand):
             help="有待处理的发现达到此级别时退出状态为 1（默认 error；never 从不）",
         )
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="并行审核的进程数（默认 1；全量夜间审核建议设为 CPU 核数）",
+        )
+        parser.add_argument(
             "--trigger", default="命令行", help="记录在审核运行记录中的发起方式"
         )
 
@@ -57,7 +63,10 @@ class Command(BaseCommand):
         bar = Progress(scope.reports().count(), self.stderr, label="审核", every=1000)
         try:
             run = audit_run(
-                scope, trigger=options["trigger"], progress=lambda _: bar.step()
+                scope,
+                trigger=options["trigger"],
+                progress=lambda _: bar.step(),
+                workers=max(1, options["workers"]),
             )
         except AuditAlreadyRunning as exc:
             raise CommandError(str(exc)) from exc
