@@ -7,10 +7,15 @@ DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (PostgreSQL); see README.md.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -142,6 +147,22 @@ IMPORT_STAGING_ROOT = Path(
 # Largest document accepted for import, in bytes (default 20 MB).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 
+# Each document is parsed in a child process with these limits (reports.importing.sandbox):
+# a decompression bomb or an endless page tree is stopped and refused as resource_limit.
+# The memory limit is address space the parse may add to the (forked) parent's.
+IMPORT_PARSE_CPU_SECONDS = env_int("IMPORT_PARSE_CPU_SECONDS", 30)
+IMPORT_PARSE_MEMORY_MB = env_int("IMPORT_PARSE_MEMORY_MB", 1024)
+IMPORT_PARSE_TIMEOUT_SECONDS = env_int("IMPORT_PARSE_TIMEOUT_SECONDS", 60)
+
+# django-import-export (registry and report figures in CSV/Excel). A dry run and its
+# confirmation run in a transaction; a cell beginning with "=" is never exported as a
+# formula; importing needs the change permission, exporting the view permission.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
 # --- Security: on whenever DEBUG is off (manage.py check --deploy is clean then). ------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -155,6 +176,41 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Login throttling (django-axes): N failures for one username from one address lock
+# that pair out for a cool-off period; the lockout page is Chinese (templates/axes/).
+INSTALLED_APPS += ["axes"]
+# Last, as axes requires: it turns the lockout raised during login into the response.
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+# Username and address together: a guesser is stopped without letting anyone lock a
+# colleague out from another address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_COOLOFF_MESSAGE = "登录失败次数过多，账号已被暂时锁定，请稍后再试。"
+AXES_PERMALOCK_MESSAGE = "登录失败次数过多，账号已被锁定，请联系管理员解锁。"
+# No start-up banner on every management command (cron mails whatever a job prints);
+# failed logins and lockouts are still logged.
+AXES_VERBOSE = False
+# Behind nginx REMOTE_ADDR is the proxy: read the client address from the header nginx
+# sets (AXES_CLIENT_IP_HEADER=HTTP_X_REAL_IP), never from one a client could send itself.
+_CLIENT_IP_HEADER = os.environ.get("AXES_CLIENT_IP_HEADER", "")
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client address as the trusted proxy reports it, else the socket's."""
+    if _CLIENT_IP_HEADER and request.META.get(_CLIENT_IP_HEADER):
+        return request.META[_CLIENT_IP_HEADER].split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR")
+
+
+AXES_CLIENT_IP_CALLABLE = client_ip
 
 LOGGING = {
     "version": 1,

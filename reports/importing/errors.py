@@ -13,6 +13,8 @@ NO_TEXT_LAYER = "no_text_layer"
 NOT_ANNUAL_REPORT = "not_annual_report"
 FILE_TOO_LARGE = "file_too_large"
 INVALID_INTERCHANGE = "invalid_interchange"
+# The parse was stopped by its CPU, memory or wall-clock limit (reports.importing.sandbox).
+RESOURCE_LIMIT = "resource_limit"
 
 CODES: frozenset[str] = frozenset(
     {
@@ -23,6 +25,7 @@ CODES: frozenset[str] = frozenset(
         NOT_ANNUAL_REPORT,
         FILE_TOO_LARGE,
         INVALID_INTERCHANGE,
+        RESOURCE_LIMIT,
     }
 )
 

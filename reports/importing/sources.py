@@ -20,6 +20,7 @@ from reports.importing.errors import ImportRefused
 from reports.importing.interchange import InterchangeError, from_interchange
 from reports.importing.parsed import ParsedReport, SourceInfo
 from reports.importing.pipeline import decode_text, parse_bytes
+from reports.importing.sandbox import Limits, run_isolated
 
 DOCUMENT_SUFFIXES = frozenset(
     {".pdf", ".docx", ".html", ".htm", ".txt", ".json", ".xlsx"}
@@ -95,16 +96,36 @@ def read_bytes(data: bytes, name: str, *, max_bytes: int) -> list[SourceDocument
     return [read_document(data, name, max_bytes=max_bytes)]
 
 
-def read_document(data: bytes, name: str, *, max_bytes: int) -> SourceDocument:
-    """Parse one document; a refusal becomes the document's error, never an exception."""
+def read_document(
+    data: bytes,
+    name: str,
+    *,
+    max_bytes: int,
+    isolated: bool = True,
+    limits: Limits | None = None,
+) -> SourceDocument:
+    """Parse one document; a refusal becomes the document's error, never an exception.
+
+    Every upload, file and zip member comes through here, so this is where parsing is put
+    in a child process with CPU, memory and time limits (`limits`, by default from the
+    settings). `isolated=False` parses in this process, for tests and debugging only.
+    """
     try:
-        if _looks_like_json_list(data, name):
-            return SourceDocument(name, reports=read_json_list(data, name))
-        return SourceDocument(
-            name, reports=[parse_bytes(data, name, max_bytes=max_bytes)]
-        )
+        if isolated:
+            reports = run_isolated(
+                _parse_document, data, name, max_bytes, name=name, limits=limits
+            )
+        else:
+            reports = _parse_document(data, name, max_bytes)
     except ImportRefused as exc:
         return SourceDocument(name, error=SourceError(name, exc.code, exc.message))
+    return SourceDocument(name, reports=reports)
+
+
+def _parse_document(data: bytes, name: str, max_bytes: int) -> list[ParsedReport]:
+    if _looks_like_json_list(data, name):
+        return read_json_list(data, name)
+    return [parse_bytes(data, name, max_bytes=max_bytes)]
 
 
 def read_json_list(data: bytes, name: str) -> list[ParsedReport]:

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from agencies.models import Agency, Region
 from reports import schema
@@ -81,7 +82,8 @@ def test_seed_demo_login_prints_a_working_password(db, client):
     out = io.StringIO()
     call_command("seed_demo", "--login", "demo", stdout=out)
     password = out.getvalue().split("密码：")[1].split()[0]
-    assert client.login(username="demo", password=password)
+    # Login throttling (django-axes) authenticates against the request it is given.
+    assert client.login(request=HttpRequest(), username="demo", password=password)
 
 
 def _value(table: dict, row: str, column: str) -> int:

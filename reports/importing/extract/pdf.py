@@ -15,6 +15,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import pdfplumber
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdftypes import resolve1
+from pdfplumber.page import Page
 
 from reports.importing import errors, labels
 from reports.importing.errors import ImportRefused
@@ -34,13 +37,14 @@ def extract(data: bytes, *, name: str = "", max_pages: int = 200) -> Grid:
         raise _refusal(exc, name) from exc
     with pdf:
         try:
-            pages = pdf.pages
+            pages = _first_pages(pdf, max_pages)
+            declared = _declared_page_count(pdf)
         except Exception as exc:
             raise _refusal(exc, name) from exc
-        grid = Grid(kind="pdf", pages=len(pages))
+        grid = Grid(kind="pdf", pages=max(len(pages), declared))
         texts: list[str] = []
         words_seen = 0
-        for number, page in enumerate(pages[:max_pages], start=1):
+        for number, page in enumerate(pages, start=1):
             try:
                 words = page.extract_words()
                 tables = page.find_tables() if words else []
@@ -57,10 +61,33 @@ def extract(data: bytes, *, name: str = "", max_pages: int = 200) -> Grid:
             f"“{name}”没有文字层（可能是扫描件或图片），无法读取表格数值；"
             "请提供带文字的 PDF 或原始 DOCX",
         )
-    if len(pages) > max_pages:
-        grid.notes.append(f"文件共 {len(pages)} 页，只读取了前 {max_pages} 页")
+    if declared > max_pages:
+        grid.notes.append(f"文件共 {declared} 页，只读取了前 {max_pages} 页")
     grid.text = "\n".join(texts)
     return grid
+
+
+def _first_pages(pdf: pdfplumber.PDF, max_pages: int) -> list[Page]:
+    """At most `max_pages` pages, stopping there: pdfplumber's `pages` would build every
+    page of the tree first, which a hostile file makes enormous."""
+    pages: list[Page] = []
+    doctop = 0.0
+    for index, raw in enumerate(PDFPage.create_pages(pdf.doc)):
+        if index >= max_pages:
+            break
+        page = Page(pdf, raw, page_number=index + 1, initial_doctop=doctop)
+        pages.append(page)
+        doctop += page.height
+    return pages
+
+
+def _declared_page_count(pdf: pdfplumber.PDF) -> int:
+    """The page count the page tree declares (/Count), read without walking the tree."""
+    try:
+        root = resolve1(pdf.doc.catalog["Pages"])
+        return int(resolve1(root.get("Count", 0)))
+    except Exception:  # a missing or odd /Count only loses the "共 N 页" note
+        return 0
 
 
 def _refusal(exc: Exception, name: str, page: int | None = None) -> ImportRefused:

@@ -15,6 +15,7 @@ from reports.importing.errors import ImportRefused
 from reports.importing.interchange import to_interchange
 from reports.importing.parsed import ParsedReport, value_to_json
 from reports.importing.pipeline import parse_file
+from reports.importing.sandbox import run_isolated
 
 
 class Command(BaseCommand):
@@ -39,7 +40,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         try:
-            report = parse_file(path, max_bytes=settings.IMPORT_MAX_BYTES)
+            report = _parse(path, max_bytes=settings.IMPORT_MAX_BYTES)
         except ImportRefused as exc:
             raise CommandError(f"{path.name}：{exc}") from exc
         if options["no_raw_text"]:
@@ -51,6 +52,11 @@ class Command(BaseCommand):
             sys.stdout.write("\n")
         else:
             self.stdout.write(describe(report))
+
+
+def _parse(path: Path, *, max_bytes: int) -> ParsedReport:
+    """parse_file in a child under the settings' limits; it checks the size first."""
+    return run_isolated(parse_file, path, name=path.name, max_bytes=max_bytes)
 
 
 def describe(report: ParsedReport) -> str:
