@@ -188,3 +188,54 @@ class AgencyAlias(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Membership(models.Model):
+    """A user's role and where it applies: the province, a city's subtree, or one agency."""
+
+    class Role(models.TextChoices):
+        PROVINCE_ADMIN = "province_admin", "省级管理员"
+        CITY_REVIEWER = "city_reviewer", "市级审核员"
+        AGENCY_FILER = "agency_filer", "填报单位"
+
+    user = models.OneToOneField(
+        "auth.User",
+        verbose_name="用户",
+        on_delete=models.CASCADE,
+        related_name="membership",
+    )
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    region = models.ForeignKey(
+        Region,
+        verbose_name="管辖区划",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text="市级审核员：所辖市（含下级）；省级管理员可留空表示全部",
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name="所属机关",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text="填报单位：本机关",
+    )
+
+    class Meta:
+        verbose_name = "用户角色"
+        verbose_name_plural = "用户角色"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="city_reviewer") | Q(region__isnull=False),
+                name="agencies_membership_reviewer_has_region",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="agency_filer") | Q(agency__isnull=False),
+                name="agencies_membership_filer_has_agency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.agency or self.region or "全部"
+        return f"{self.user}：{self.get_role_display()}（{where}）"

@@ -6,6 +6,7 @@ from fnmatch import fnmatch
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from reports import schema
 from reports.audit.base import SEVERITY_RANK
@@ -30,6 +31,7 @@ def field_name(path: str) -> str:
 class ReportForm(forms.ModelForm):
     """AnnualReport fields, and for an existing report the grid of its three tables."""
 
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     source_url = forms.URLField(
         label="来源网址", max_length=500, required=False, assume_scheme="https"
     )
@@ -55,6 +57,7 @@ class ReportForm(forms.ModelForm):
         self.grid_tables: list[GridTable] = []
         self._kinds: dict[str, schema.Kind] = {}
         if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
             self._add_grid(self.instance)
 
     def _add_grid(self, report: AnnualReport) -> None:
@@ -105,6 +108,7 @@ class ReportForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        self._check_version(cleaned.get("expected_version"))
         self.cell_changes: CellChanges = {}
         for path, kind in self._kinds.items():
             name = field_name(path)
@@ -120,6 +124,34 @@ class ReportForm(forms.ModelForm):
                 continue
             self.cell_changes[path] = (value, text.strip())
         return cleaned
+
+    def _check_version(self, seen: int | None) -> None:
+        """No lost updates: lock the row and refuse a save based on an older version.
+
+        The admin validates and saves in one transaction, so the lock holds until the
+        save has bumped the version.
+        """
+        if not self.instance.pk:
+            return
+        current = (
+            AnnualReport.objects.select_for_update()
+            .select_related("updated_by")
+            .get(pk=self.instance.pk)
+        )
+        if seen is None or seen != current.version:
+            raise ValidationError(
+                _conflict_message(current, seen or 0), code="conflict"
+            )
+        self.instance.version = current.version
+
+
+def _conflict_message(report: AnnualReport, seen: int) -> str:
+    who = report.updated_by or "他人"
+    when = timezone.localtime(report.updated_at).strftime("%Y-%m-%d %H:%M:%S")
+    return (
+        f"保存失败：您打开页面后，这份年报已由 {who} 于 {when} 修改（当前版本 {report.version}，"
+        f"您看到的是版本 {seen}）。为免覆盖对方的修改，本次未保存。请刷新页面，在最新内容上重新修改。"
+    )
 
 
 def _flagged_cells(report: AnnualReport) -> dict[str, str]:

@@ -8,6 +8,17 @@ from agencies.models import Region
 from reports.models import AnnualReport, Table3Row
 
 SECTION_PREFETCH = ("table2_rows", "table3_rows", "table4_rows")
+# Long text a report list never shows.
+LIST_DEFERRED = (
+    "overview",
+    "problems",
+    "other_matters",
+    "raw_text",
+    "uncertain_cells",
+    "import_warnings",
+    "source_notes",
+    "withdrawn_reason",
+)
 
 
 def reports_with_tables() -> QuerySet[AnnualReport]:

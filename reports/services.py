@@ -6,9 +6,12 @@ from collections import defaultdict
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from reports.cells import CellValue
-from reports.models import AnnualReport
+from reports.history import change_record
+from reports.models import AnnualReport, ChangeRecord
 from reports.models.sections import ROW_MODELS
 
 # cell path (table.row.column) -> (value, text as typed)
@@ -25,6 +28,7 @@ def report_cells_update(
     emptied cell stays blank (not 0). Rows are created when a first cell is typed in them.
     """
     by_row: dict[tuple[str, str], dict[str, tuple[CellValue, str]]] = defaultdict(dict)
+    history: dict[str, tuple[object, object]] = {}
     for path, change in changes.items():
         table, row_key, column = path.split(".")
         by_row[(table, row_key)][column] = change
@@ -34,6 +38,8 @@ def report_cells_update(
             report=report, row_key=row_key
         )
         for column, (value, text) in cells.items():
+            before = row.raw.get(column) if column in row.raw else None
+            history[f"{table}.{row_key}.{column}"] = (before, text)
             setattr(row, column, value)
             row.raw[column] = text
             row.provenance.pop(
@@ -41,6 +47,11 @@ def report_cells_update(
             )  # typed by hand: no longer from the source page
         row.save()
     if changes:
-        report.updated_by = user
-        report.save(update_fields=["updated_by", "updated_at"])
+        AnnualReport.objects.filter(pk=report.pk).update(
+            updated_by=user, updated_at=timezone.now(), version=F("version") + 1
+        )
+        report.refresh_from_db(fields=["updated_by", "updated_at", "version"])
+        change_record(
+            report=report, action=ChangeRecord.Action.CELLS, user=user, changes=history
+        )
     return len(changes)

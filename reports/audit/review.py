@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from reports.models import Finding
+from reports.models import ChangeRecord, Finding
 
 DECISIONS = (Finding.Status.CONFIRMED, Finding.Status.DISMISSED, Finding.Status.OPEN)
 
@@ -26,10 +28,37 @@ def findings_review(
         raise ReviewError(f"不能把发现设为“{status}”")
     if status == Finding.Status.DISMISSED and not reason:
         raise ReviewError("排除发现必须填写理由")
-    return (
+    targets = list(
         findings.exclude(status=Finding.Status.FIXED)
         .select_for_update()
-        .update(
-            status=status, reason=reason, reviewed_by=user, reviewed_at=timezone.now()
+        .values_list("pk", "status", "report_id", "rule")
+    )
+    changed = Finding.objects.filter(pk__in=[t[0] for t in targets]).update(
+        status=status, reason=reason, reviewed_by=user, reviewed_at=timezone.now()
+    )
+    findings_history(targets, status, user=user, reason=reason)
+    return changed
+
+
+def findings_history(
+    targets: list[tuple[int, str, int | None, str]],
+    status: str,
+    *,
+    user: AbstractBaseUser | None,
+    reason: str,
+) -> None:
+    """One history record per report: which of its findings moved from what to what."""
+    by_report: dict[int, dict[str, list[str]]] = defaultdict(dict)
+    for pk, before, report_id, rule in targets:
+        if report_id is not None and before != status:
+            by_report[report_id][f"审核发现 #{pk}（{rule}）"] = [before, status]
+    ChangeRecord.objects.bulk_create(
+        ChangeRecord(
+            report_id=report_id,
+            action=ChangeRecord.Action.FINDING,
+            user=user if user is not None and user.is_authenticated else None,
+            changes=changes,
+            reason=reason,
         )
+        for report_id, changes in by_report.items()
     )

@@ -32,6 +32,7 @@ from reports.audit.facts import (
     iter_facts_for_ids,
     report_ids_in_order,
 )
+from reports.audit.review import findings_history
 from reports.audit.rules import CATALOGUE, run_report_rules, run_scope_rules
 from reports.models import AnnualReport, AuditRun, Finding, ReportYear
 
@@ -281,6 +282,7 @@ def _persist(
             ).select_for_update()
         }
         to_create, to_update = [], []
+        reopened: list[tuple[int, str, int | None, str]] = []
         for print_, seen in by_print.items():
             finding = existing.get(print_)
             issue = seen.issue
@@ -306,6 +308,9 @@ def _persist(
             for field, value in values.items():
                 setattr(finding, field, value)
             if finding.status == Finding.Status.FIXED:  # the cause came back
+                reopened.append(
+                    (finding.pk, finding.status, finding.report_id, finding.rule)
+                )
                 finding.status, finding.fixed_at, finding.reason = (
                     Finding.Status.OPEN,
                     None,
@@ -341,7 +346,20 @@ def _persist(
         if scope.report_ids is not None:
             # A run on chosen reports cannot judge cross-report rules.
             gone = gone.exclude(rule__in=_scope_rule_ids())
+        closing = list(gone.values_list("pk", "status", "report_id", "rule"))
         fixed = gone.update(status=Finding.Status.FIXED, fixed_at=now, last_run=run)
+        findings_history(
+            closing,
+            Finding.Status.FIXED,
+            user=None,
+            reason=f"审核 #{run.pk}：原因已消失",
+        )
+        findings_history(
+            reopened,
+            Finding.Status.OPEN,
+            user=None,
+            reason=f"审核 #{run.pk}：问题再次出现",
+        )
     return opened, fixed
 
 

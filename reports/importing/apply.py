@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -12,8 +13,9 @@ from django.db.models import Max
 
 from agencies.models import Agency
 from reports import schema
+from reports.history import change_record
 from reports.importing.parsed import ParsedCell, ParsedReport
-from reports.models import AnnualReport, ReportYear, SectionRow
+from reports.models import AnnualReport, ChangeRecord, ReportYear, SectionRow
 from reports.models.sections import ROW_MODELS
 
 
@@ -40,10 +42,12 @@ def report_apply(
     agency: Agency,
     status: str = AnnualReport.Status.SUBMITTED,
     user: AbstractBaseUser | None = None,
+    batch: uuid.UUID | None = None,
 ) -> ApplyResult:
     """Save `parsed` for `agency`. The same source file twice (same sha256) is skipped; a
     different document for an agency and year that has a report becomes a new revision and
-    the previous one is kept (no longer current)."""
+    the previous one is kept (no longer current). The import is recorded in the report's
+    history; `batch` ties together every report of one import."""
     if parsed.year is None:
         raise ValueError("年报缺少年度")
     report_year = report_year_ensure(parsed.year)
@@ -92,12 +96,56 @@ def report_apply(
         updated_by=user,
     )
     for table, model in ROW_MODELS.items():
-        rows = [
-            _build_row(model, report, table, row_key, cells, parsed.format)
-            for row_key, cells in parsed.tables.get(table, {}).items()
-        ]
-        model.objects.bulk_create(rows)
+        model.objects.bulk_create(build_rows(model, report, table, parsed))
+    change_record(
+        report=report,
+        action=ChangeRecord.Action.IMPORTED,
+        user=user,
+        changes={"revision": (current.revision if current else None, revision)},
+        reason=f"导入 {parsed.source.name or parsed.source.kind}".strip(),
+        batch=batch,
+    )
     return ApplyResult(report, "revised" if current is not None else "created")
+
+
+@transaction.atomic
+def copy_as_new_revision(
+    report: AnnualReport, *, user: AbstractBaseUser | None
+) -> AnnualReport:
+    """A new current draft revision with the same content; the old one stays as it was."""
+    locked = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    latest = AnnualReport.objects.filter(
+        agency_id=locked.agency_id, report_year_id=locked.report_year_id
+    ).aggregate(n=Max("revision"))["n"]
+    AnnualReport.objects.filter(pk=locked.pk).update(is_current=False)
+    rows = {table: list(getattr(locked, f"{table}_rows").all()) for table in ROW_MODELS}
+    locked.pk = None
+    locked.id = None
+    locked.revision = (latest or 0) + 1
+    locked.is_current = True
+    locked.status = AnnualReport.Status.DRAFT
+    locked.version = 1
+    locked.created_by = locked.updated_by = user
+    locked.source_sha256 = (
+        ""  # re-importing the accepted file must not be "the same file"
+    )
+    locked.save(force_insert=True)
+    for table, model in ROW_MODELS.items():
+        for row in rows[table]:
+            row.pk = row.id = None
+            row.report = locked
+        model.objects.bulk_create(rows[table])
+    return locked
+
+
+def build_rows(
+    model: type[SectionRow], report: AnnualReport, table: str, parsed: ParsedReport
+) -> list[SectionRow]:
+    """The unsaved rows of one table of a parsed report, attached to `report`."""
+    return [
+        _build_row(model, report, table, row_key, cells, parsed.format)
+        for row_key, cells in parsed.tables.get(table, {}).items()
+    ]
 
 
 def _build_row(

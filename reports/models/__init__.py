@@ -3,13 +3,16 @@
 from reports.models.findings import AuditRun, DeadlineOverride, Finding
 from reports.models.reports import AnnualReport
 from reports.models.sections import SectionRow, Table2Row, Table3Row, Table4Row
+from reports.models.workflow import ChangeRecord, ReportTransition
 from reports.models.years import ReportYear
 
 __all__ = [
     "AnnualReport",
     "AuditRun",
+    "ChangeRecord",
     "DeadlineOverride",
     "Finding",
+    "ReportTransition",
     "ReportYear",
     "SectionRow",
     "Table2Row",

@@ -68,6 +68,11 @@ class AnnualReport(models.Model):
         blank=True,
         related_name="+",
     )
+    version = models.PositiveIntegerField(
+        "版本号", default=1, help_text="每次保存加一；两人同时修改时，后保存者被拒绝"
+    )
+    withdrawn = models.BooleanField("已撤回", default=False)
+    withdrawn_reason = models.TextField("撤回原因", blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="修改人",
@@ -80,6 +85,7 @@ class AnnualReport(models.Model):
     class Meta:
         verbose_name = "年度报告"
         verbose_name_plural = "年度报告"
+        permissions = [("review_annualreport", "可以审核年报（受理、退回、通过）")]
         ordering = ["-report_year__year", "agency__name"]
         constraints = [
             models.UniqueConstraint(
@@ -100,6 +106,26 @@ class AnnualReport(models.Model):
             # Changelist and exports: reports of a year, filtered by status.
             models.Index(
                 fields=["report_year", "status"], name="reports_report_year_status"
+            ),
+            # Changelist count and page of one year's live reports (index-only count).
+            models.Index(
+                fields=["report_year", "agency"],
+                condition=Q(withdrawn=False),
+                name="reports_report_live_by_year",
+            ),
+            # 总览 (overview): the current report of each agency for a year, read from the
+            # index alone (coverage, status counts); see reports/overview/selectors.py.
+            models.Index(
+                fields=[
+                    "report_year",
+                    "agency",
+                    "id",
+                    "status",
+                    "publication_date",
+                    "updated_at",
+                ],
+                condition=Q(is_current=True),
+                name="reports_report_current_cover",
             ),
             # Import: "the same file twice is skipped" looks reports up by file hash.
             models.Index(fields=["source_sha256"], name="reports_report_sha256_idx"),

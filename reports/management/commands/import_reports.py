@@ -23,7 +23,7 @@ from reports.importing.sources import (
     read_path,
 )
 from reports.management.progress import Progress
-from reports.models import AnnualReport
+from reports.models import AnnualReport, ChangeRecord
 
 ACTION_LABELS = {
     "created": "新建",
@@ -73,6 +73,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # One run is one traceable import event in every report's history.
+        self.batch = ChangeRecord.new_batch()
         override = self._agency_override(options.get("agency"))
         try:
             paths = list(expand_paths(options["paths"]))
@@ -136,7 +138,9 @@ class Command(BaseCommand):
         outcomes = []
         with transaction.atomic():
             for report, agency in planned:
-                result = report_apply(report, agency=agency, status=options["status"])
+                result = report_apply(
+                    report, agency=agency, status=options["status"], batch=self.batch
+                )
                 outcomes.append(
                     Outcome(
                         document.name,
@@ -165,6 +169,7 @@ class Command(BaseCommand):
         )
         if counts["checked"]:
             summary += f"，检查通过 {counts['checked']} 份（--dry-run，未保存）"
+        summary += f"。批次号 {self.batch}"
         if counts["failed"]:
             raise CommandError(summary)
         self.stdout.write(self.style.SUCCESS(summary))

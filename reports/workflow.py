@@ -1,0 +1,140 @@
+"""The review workflow: 草稿 → 已提交 → 审核中 → 退回修改 / 审核通过, and what follows.
+
+Every move is checked here (allowed transition, the user's permission and region scope, a
+reason where one is required), recorded as a ReportTransition and in the change history,
+and bumps the report's version so that a form opened before it cannot overwrite it.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import F
+
+from agencies.scope import scope_for
+from reports.history import change_record
+from reports.importing.apply import copy_as_new_revision
+from reports.models import AnnualReport, ChangeRecord, ReportTransition
+
+Status = AnnualReport.Status
+
+# (from, to) -> what the user must be allowed: "submit" (the filer's side) or "review".
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (Status.DRAFT, Status.SUBMITTED): "submit",
+    (Status.RETURNED, Status.SUBMITTED): "submit",
+    (Status.SUBMITTED, Status.IN_REVIEW): "review",
+    (Status.SUBMITTED, Status.RETURNED): "review",
+    (Status.IN_REVIEW, Status.RETURNED): "review",
+    (Status.IN_REVIEW, Status.ACCEPTED): "review",
+}
+REASON_REQUIRED = frozenset({Status.RETURNED})
+EDITABLE = frozenset(
+    {Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.RETURNED}
+)
+FILER_EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
+
+
+class WorkflowError(ValueError):
+    """A move the workflow does not allow; the message says why, in Chinese."""
+
+
+def can_act(user: AbstractBaseUser, report: AnnualReport, side: str) -> bool:
+    """Whether `user` may take a step of this side on this report (permission and scope)."""
+    if not scope_for(user).filter(AnnualReport.objects.filter(pk=report.pk)).exists():
+        return False
+    if side == "review":
+        return user.has_perm("reports.review_annualreport")
+    return user.has_perm("reports.change_annualreport")
+
+
+def can_edit(user: AbstractBaseUser, report: AnnualReport) -> bool:
+    """Accepted and withdrawn reports are read-only; a filer edits only drafts and returns."""
+    if report.withdrawn or report.status not in EDITABLE or not report.is_current:
+        return False
+    if not user.has_perm("reports.review_annualreport"):
+        return report.status in FILER_EDITABLE
+    return True
+
+
+@transaction.atomic
+def report_transition(
+    *, report: AnnualReport, to_status: str, user: AbstractBaseUser, reason: str = ""
+) -> ReportTransition:
+    """Move a report to `to_status`, or raise WorkflowError saying why not."""
+    locked = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    side = TRANSITIONS.get((locked.status, to_status))
+    if side is None:
+        raise WorkflowError(
+            f"“{locked.get_status_display()}”的年报不能改为“{Status(to_status).label}”"
+        )
+    if locked.withdrawn:
+        raise WorkflowError("年报已撤回，不能再流转")
+    if not can_act(user, locked, side):
+        raise WorkflowError("您没有权限对这份年报执行此操作")
+    reason = reason.strip()
+    if to_status in REASON_REQUIRED and not reason:
+        raise WorkflowError("退回修改必须填写理由，以便填报单位修改")
+    before = locked.status
+    AnnualReport.objects.filter(pk=locked.pk).update(
+        status=to_status, version=F("version") + 1, updated_by=user
+    )
+    report.refresh_from_db()
+    transition = ReportTransition.objects.create(
+        report=report, from_status=before, to_status=to_status, user=user, reason=reason
+    )
+    change_record(
+        report=report,
+        action=ChangeRecord.Action.STATUS,
+        user=user,
+        changes={"status": (before, to_status)},
+        reason=reason,
+    )
+    return transition
+
+
+@transaction.atomic
+def report_withdraw(
+    *, report: AnnualReport, user: AbstractBaseUser, reason: str
+) -> None:
+    """Mark a report withdrawn (never deleted): it leaves the lists, its history stays."""
+    reason = reason.strip()
+    if not reason:
+        raise WorkflowError("撤回年报必须填写原因")
+    if not can_act(user, report, "review"):
+        raise WorkflowError("您没有权限撤回这份年报")
+    AnnualReport.objects.filter(pk=report.pk).update(
+        withdrawn=True,
+        withdrawn_reason=reason,
+        version=F("version") + 1,
+        updated_by=user,
+    )
+    report.refresh_from_db()
+    change_record(
+        report=report,
+        action=ChangeRecord.Action.WITHDRAWN,
+        user=user,
+        changes={"withdrawn": (False, True)},
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def report_supersede(
+    *, report: AnnualReport, user: AbstractBaseUser, reason: str = ""
+) -> AnnualReport:
+    """An accepted report is never edited: start a new draft revision copied from it."""
+    if report.status != Status.ACCEPTED or not report.is_current:
+        raise WorkflowError(
+            "只有现行的“审核通过”年报需要以新版次修改；其他状态可直接修改"
+        )
+    if not can_act(user, report, "submit"):
+        raise WorkflowError("您没有权限为这份年报建立新版次")
+    revision = copy_as_new_revision(report, user=user)
+    change_record(
+        report=revision,
+        action=ChangeRecord.Action.REVISED,
+        user=user,
+        changes={"revision": (report.revision, revision.revision)},
+        reason=reason or f"在第 {report.revision} 版（已审核通过）基础上修改",
+    )
+    return revision
