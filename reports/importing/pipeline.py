@@ -8,7 +8,9 @@ Limits keep hostile inputs bounded: file size, PDF pages, DOCX zip members and s
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import zipfile
 from pathlib import Path
 
 from reports.importing import errors, interchange
@@ -61,6 +63,11 @@ def parse_bytes(
     )
     if kind == "json":
         report = _from_json(data, name)
+    elif kind == "xlsx":
+        from reports.importing.extract import xlsx
+
+        # A filled template maps itself: its layout fixes where every cell is.
+        report = xlsx.parse(data, name=name, max_unpacked=_max_unpacked(max_bytes))
     else:
         report = map_grid(_extract(kind, data, name, max_bytes, max_pages))
     report.source = source
@@ -68,7 +75,7 @@ def parse_bytes(
 
 
 def detect_kind(data: bytes, name: str) -> str:
-    """pdf, docx, html, json or text, from the content; refuses what none of them is."""
+    """pdf, docx, xlsx, html, json or text, from the content; refuses what none of them is."""
     head = data[:2048]
     suffix = Path(name).suffix.lower()
     if head.lstrip(b"\x00\t\r\n ").startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
@@ -76,6 +83,8 @@ def detect_kind(data: bytes, name: str) -> str:
     if head.startswith(b"PK\x03\x04"):
         from reports.importing.extract import docx as docx_extract
 
+        if _zip_has(data, "xl/workbook.xml"):
+            return "xlsx"
         return docx_extract.zip_kind(data, name)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportRefused(
@@ -128,6 +137,19 @@ def decode_text(data: bytes, name: str) -> str:
     )
 
 
+def _zip_has(data: bytes, member: str) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return member in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
+def _max_unpacked(max_bytes: int) -> int:
+    """How far an office file (DOCX, XLSX) may unpack before it counts as a zip bomb."""
+    return max(max_bytes * 10, 64 * 1048576)
+
+
 def _check_size(size: int, max_bytes: int, name: str) -> None:
     if size > max_bytes:
         raise ImportRefused(
@@ -144,9 +166,7 @@ def _extract(kind: str, data: bytes, name: str, max_bytes: int, max_pages: int) 
     if kind == "docx":
         from reports.importing.extract import docx
 
-        return docx.extract(
-            data, name=name, max_unpacked=max(max_bytes * 10, 64 * 1048576)
-        )
+        return docx.extract(data, name=name, max_unpacked=_max_unpacked(max_bytes))
     if kind == "html":
         from reports.importing.extract import html
 

@@ -1,0 +1,641 @@
+"""Reading what the summary workbook shows: sums in SQL, reports and agencies streamed.
+
+Everything here returns plain values (tuples, dicts, dataclasses), never report instances, so
+that a province of 100,000 reports is summarised with a bounded number of queries and bounded
+memory: table sums are grouped by region in the database and rolled up into region blocks in
+Python; per-report rows come in chunks of plain value queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KT
+
+from agencies.models import Agency, Region
+from reports import schema
+from reports.audit.facts import Deadlines
+from reports.exporting.template_xlsx import Prefill
+from reports.models import AnnualReport, Finding
+from reports.models.sections import ROW_MODELS
+from reports.selectors import SECTION_PREFETCH
+
+# Findings a summary counts as unresolved: not yet handled, or confirmed as real problems.
+OPEN_FINDING_STATUSES: tuple[str, ...] = (
+    Finding.Status.OPEN,
+    Finding.Status.CONFIRMED,
+)
+SEVERITIES: tuple[str, ...] = tuple(Finding.Severity.values)
+CHUNK = 2000
+WAN = Decimal(10000)
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """A cell every summary lists per report and compares year on year."""
+
+    table: str
+    row: str
+    column: str
+
+    @property
+    def path(self) -> str:
+        return schema.cell_path(self.table, self.row, self.column)
+
+    @property
+    def label(self) -> str:
+        return schema.cell_label(self.table, self.row, self.column)
+
+    @property
+    def kind(self) -> schema.Kind:
+        return self._row(schema.Layout.Y2021).column(self.column).kind
+
+    def in_layout(self, layout: str) -> bool:
+        row = schema.allowed_rows(self.table, layout).get(self.row)
+        return row is not None and self.column in row.column_keys
+
+    def _row(self, layout: str) -> schema.Row:
+        return schema.allowed_rows(self.table, layout)[self.row]
+
+
+KEY_FIGURES: tuple[KeyFigure, ...] = (
+    KeyFigure("table2", "licensing", "decisions"),
+    KeyFigure("table2", "penalty", "decisions"),
+    KeyFigure("table2", "enforcement", "decisions"),
+    KeyFigure("table2", "fees", "amount"),
+    KeyFigure("table3", "new_received", "total"),
+    KeyFigure("table3", "carried_over", "total"),
+    KeyFigure("table3", "granted", "total"),
+    KeyFigure("table3", "partially_granted", "total"),
+    KeyFigure("table3", "total_processed", "total"),
+    KeyFigure("table3", "carried_forward", "total"),
+    KeyFigure("table4", "review", "total"),
+    KeyFigure("table4", "review", "corrected"),
+    KeyFigure("table4", "litigation_direct", "total"),
+    KeyFigure("table4", "litigation_after_review", "total"),
+)
+
+
+# --- scope ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SummaryScope:
+    """Which reports a summary covers: current revisions of one year, by region and status,
+    or an explicit selection (the admin action)."""
+
+    year: int
+    region: Region | None = None
+    status: str | None = None
+    report_ids: tuple[int, ...] | None = None
+
+    def report_filter(self, prefix: str = "") -> Q:
+        """The scope as a Q on reports, or on rows related to reports through `prefix`."""
+        p = prefix
+        q = Q(**{f"{p}is_current": True, f"{p}report_year__year": self.year})
+        if self.region is not None:
+            q &= Q(**{f"{p}agency__region__path__startswith": self.region.path})
+        if self.status:
+            q &= Q(**{f"{p}status": self.status})
+        if self.report_ids is not None:
+            q &= Q(**{f"{p}pk__in": self.report_ids})
+        return q
+
+    def reports(self) -> QuerySet[AnnualReport]:
+        return AnnualReport.objects.filter(self.report_filter())
+
+    def previous(self) -> SummaryScope:
+        """Last year's scope: same region and status; for a selection, the same agencies."""
+        ids = None
+        if self.report_ids is not None:
+            agencies = AnnualReport.objects.filter(pk__in=self.report_ids).values(
+                "agency_id"
+            )
+            ids = tuple(
+                AnnualReport.objects.filter(
+                    is_current=True,
+                    report_year__year=self.year - 1,
+                    agency_id__in=agencies,
+                ).values_list("pk", flat=True)
+            )
+        return SummaryScope(self.year - 1, self.region, self.status, ids)
+
+    @property
+    def layout(self) -> str:
+        return schema.layout_for_year(self.year).value
+
+
+# --- region blocks ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Block:
+    """A region block of the summary: one child region of the scope (with its subtree)."""
+
+    code: str
+    name: str
+    path: str
+
+
+OWN_LEVEL = "本级"
+
+
+def region_blocks(scope: SummaryScope) -> list[Block]:
+    """The children of the scope region, or the cities when there is no scope region;
+    a last block (本级及其他) gathers agencies that sit in none of them."""
+    if scope.region is not None:
+        regions = Region.objects.filter(parent=scope.region)
+        own = f"{scope.region.name}{OWN_LEVEL}"
+    else:
+        regions = Region.objects.filter(level=Region.Level.CITY)
+        own = "省级及其他"
+    blocks = [Block(c, n, p) for c, n, p in regions.values_list("code", "name", "path")]
+    blocks.sort(key=lambda b: b.code)
+    blocks.append(Block("", own, ""))
+    return blocks
+
+
+def block_of(path: str, blocks: Sequence[Block]) -> Block:
+    """The block a region (by its materialised path) falls in."""
+    for block in blocks[:-1]:
+        if path.startswith(block.path):
+            return block
+    return blocks[-1]
+
+
+def region_paths(region_ids: set[int]) -> dict[int, str]:
+    return dict(Region.objects.filter(pk__in=region_ids).values_list("pk", "path"))
+
+
+# --- table sums -------------------------------------------------------------------------------
+
+
+@dataclass
+class CellSum:
+    """One cell summed over reports: the sum of the numbers and how the rest were printed."""
+
+    total: int | Decimal = 0
+    numbers: int = 0  # reports with a number in this cell
+    present: int = 0  # reports whose document had this cell (number, blank or "/")
+    blank: int = 0  # reports with the cell printed empty
+
+    @property
+    def not_applicable(self) -> int:
+        return self.present - self.numbers - self.blank
+
+    def add(self, other: CellSum) -> None:
+        self.total += other.total
+        self.numbers += other.numbers
+        self.present += other.present
+        self.blank += other.blank
+
+
+# (row key, column key) -> CellSum
+TableSums = dict[tuple[str, str], CellSum]
+
+
+@dataclass
+class BlockSums:
+    """The three tables summed over one block, with the number of reports in it."""
+
+    block: Block
+    reports: int = 0
+    tables: dict[str, TableSums] = field(
+        default_factory=lambda: {t: defaultdict(CellSum) for t in schema.TABLE_KEYS}
+    )
+    layouts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def _money_sum(column: str) -> Sum:
+    # Money is summed in 万元: the 2019 procurement amount may have been written in 元.
+    return Sum(
+        Case(
+            When(amount_unit="元", then=F(column) / Value(WAN)),
+            default=F(column),
+            output_field=DecimalField(max_digits=24, decimal_places=4),
+        )
+    )
+
+
+def table_sums(scope: SummaryScope) -> tuple[BlockSums, list[BlockSums]]:
+    """Every cell of the three tables summed over the scope: the total and one per block.
+
+    One grouped query per table (by agency region and row key) plus one for report counts;
+    the region groups are rolled up into blocks in Python.
+    """
+    blocks = region_blocks(scope)
+    total = BlockSums(Block("", "合计", ""))
+    by_block = {b.code: BlockSums(b) for b in blocks}
+    counts = list(
+        scope.reports()
+        .values("agency__region_id", "layout")
+        .annotate(n=Count("pk"))
+        .values_list("agency__region_id", "layout", "n")
+    )
+    region_ids = {r for r, _, _ in counts}
+    rows_by_table = {}
+    for table, model in ROW_MODELS.items():
+        aggregates = {}
+        for column in model.VALUE_COLUMNS:
+            aggregates[f"{column}__sum"] = (
+                _money_sum(column) if column == "amount" else Sum(column)
+            )
+            aggregates[f"{column}__n"] = Count(column)
+            # The JSON is looked at only where there is no number (few cells).
+            empty = Q(**{f"{column}__isnull": True})
+            aggregates[f"{column}__unprinted"] = Count(
+                "pk", filter=empty & Q(raw__has_key=column)
+            )
+            aggregates[f"{column}__blank"] = Count(
+                "pk", filter=empty & Q(**{f"raw__{column}": ""})
+            )
+        rows_by_table[table] = list(
+            model.objects.filter(scope.report_filter("report__"))
+            .values("report__agency__region_id", "row_key")
+            .annotate(**aggregates)
+            .order_by()
+        )
+        region_ids |= {r["report__agency__region_id"] for r in rows_by_table[table]}
+    paths = region_paths(region_ids)
+    for region_id, layout, n in counts:
+        target = by_block[block_of(paths[region_id], blocks).code]
+        for sums in (total, target):
+            sums.reports += n
+            sums.layouts[layout] += n
+    for table, model in ROW_MODELS.items():
+        for row in rows_by_table[table]:
+            target = by_block[
+                block_of(paths[row["report__agency__region_id"]], blocks).code
+            ]
+            for column in model.VALUE_COLUMNS:
+                present = row[f"{column}__n"] + row[f"{column}__unprinted"]
+                if not present:
+                    continue
+                cell = CellSum(
+                    total=row[f"{column}__sum"] or 0,
+                    numbers=row[f"{column}__n"],
+                    present=present,
+                    blank=row[f"{column}__blank"],
+                )
+                if isinstance(cell.total, float):  # SQLite returns money as float
+                    cell.total = Decimal(str(cell.total))
+                key = (row["row_key"], column)
+                total.tables[table][key].add(cell)
+                target.tables[table][key].add(cell)
+    return total, [by_block[b.code] for b in blocks if by_block[b.code].reports]
+
+
+def key_figures_of(
+    total: BlockSums, blocks: Sequence[BlockSums]
+) -> dict[str, dict[str, int | Decimal | None]]:
+    """The key figures out of table sums already made ("*" is the total), as
+    key_figure_sums gives them."""
+    out: dict[str, dict[str, int | Decimal | None]] = {}
+    for code, sums in (("*", total), *((b.block.code, b) for b in blocks)):
+        out[code] = {
+            f.path: cell.total
+            for f in KEY_FIGURES
+            if (cell := sums.tables[f.table].get((f.row, f.column))) and cell.numbers
+        }
+    return out
+
+
+def key_figure_sums(scope: SummaryScope) -> dict[str, dict[str, int | Decimal | None]]:
+    """Each key figure summed per block code ("" is the 本级 block, "*" the total);
+    None where no report printed a number in it."""
+    blocks = region_blocks(scope)
+    out: dict[str, dict[str, int | Decimal | None]] = defaultdict(dict)
+    grouped: dict[str, list[KeyFigure]] = defaultdict(list)
+    for figure in KEY_FIGURES:
+        grouped[figure.table].append(figure)
+    region_rows = []
+    for table, figures in grouped.items():
+        columns = sorted({f.column for f in figures})
+        aggregates = {}
+        for column in columns:
+            aggregates[f"{column}__sum"] = (
+                _money_sum(column) if column == "amount" else Sum(column)
+            )
+            aggregates[f"{column}__n"] = Count(column)
+        rows = list(
+            ROW_MODELS[table]
+            .objects.filter(
+                scope.report_filter("report__"),
+                row_key__in={f.row for f in figures},
+            )
+            .values("report__agency__region_id", "row_key")
+            .annotate(**aggregates)
+            .order_by()
+        )
+        region_rows.append((figures, rows))
+    paths = region_paths(
+        {r["report__agency__region_id"] for _, rows in region_rows for r in rows}
+    )
+    for figures, rows in region_rows:
+        for row in rows:
+            code = block_of(paths[row["report__agency__region_id"]], blocks).code
+            for figure in figures:
+                if figure.row != row["row_key"] or not row[f"{figure.column}__n"]:
+                    continue
+                value = row[f"{figure.column}__sum"]
+                if isinstance(value, float):
+                    value = Decimal(str(value))
+                for target in (code, "*"):
+                    out[target][figure.path] = (
+                        out[target].get(figure.path) or 0
+                    ) + value
+    return out
+
+
+# --- per report -------------------------------------------------------------------------------
+
+
+@dataclass
+class ReportLine:
+    """One report as the 汇总 sheet lists it."""
+
+    pk: int
+    agency: str
+    region_code: str
+    region_name: str
+    agency_kind: str
+    layout: str
+    status: str
+    publication_date: dt.date | None
+    # key figure path -> (value, raw text), for the cells the document had
+    cells: dict[str, tuple[int | Decimal | None, str | None]] = field(
+        default_factory=dict
+    )
+    findings: dict[str, int] = field(default_factory=dict)
+
+
+_LINE_FIELDS = (
+    "pk",
+    "agency__name",
+    "agency__region__code",
+    "agency__region__name",
+    "agency__kind",
+    "layout",
+    "status",
+    "publication_date",
+)
+
+
+@lru_cache(maxsize=256)
+def in_layout(figure: KeyFigure, layout: str) -> bool:
+    """Whether a layout's form has the figure's cell (cached: asked once per report)."""
+    return figure.in_layout(layout)
+
+
+def _pivot(table: str, figures: Sequence[KeyFigure], ids: Sequence[int]) -> list:
+    """One row per report: for each figure its value, its printed text when there is no
+    value, and whether the document had the cell. Run as plain SQL (no per-value
+    converters: they would cost more than the query)."""
+    model = ROW_MODELS[table]
+    annotations = {}
+    for i, figure in enumerate(figures):
+        here = Q(row_key=figure.row)
+        annotations[f"v{i}"] = Max(Case(When(here, then=F(figure.column))))
+        annotations[f"t{i}"] = Max(
+            Case(
+                When(
+                    here & Q(**{f"{figure.column}__isnull": True}),
+                    then=KT(f"raw__{figure.column}"),
+                )
+            )
+        )
+        annotations[f"p{i}"] = Max(
+            Case(
+                When(here & Q(raw__has_key=figure.column), then=Value(1)),
+                default=Value(0),
+            )
+        )
+    query = (
+        model.objects.filter(report_id__in=ids, row_key__in={f.row for f in figures})
+        .values("report_id")
+        .annotate(**annotations)
+        .order_by()
+    )
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def report_lines(scope: SummaryScope, chunk: int = CHUNK) -> Iterator[ReportLine]:
+    """Every report of the scope in region and name order, with its key figures and its
+    unresolved findings by severity; read in chunks of plain value queries."""
+    ids = list(
+        scope.reports()
+        .order_by("agency__region__code", "agency__name", "pk")
+        .values_list("pk", flat=True)
+    )
+    grouped: dict[str, list[KeyFigure]] = defaultdict(list)
+    for figure in KEY_FIGURES:
+        grouped[figure.table].append(figure)
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        heads = {
+            row[0]: row
+            for row in AnnualReport.objects.filter(pk__in=part).values_list(
+                *_LINE_FIELDS
+            )
+        }
+        lines = {pk: ReportLine(*heads[pk]) for pk in part}
+        for table, figures in grouped.items():
+            for report_id, *cells in _pivot(table, figures, part):
+                line = lines[report_id]
+                for i, figure in enumerate(figures):
+                    value, text, present = cells[3 * i : 3 * i + 3]
+                    if not present:
+                        continue
+                    if isinstance(value, float):  # SQLite: money as float
+                        value = Decimal(str(value))
+                    line.cells[figure.path] = (value, text)
+        for report_id, severity, n in (
+            Finding.objects.filter(report_id__in=part, status__in=OPEN_FINDING_STATUSES)
+            .values("report_id", "severity")
+            .annotate(n=Count("pk"))
+            .values_list("report_id", "severity", "n")
+        ):
+            lines[report_id].findings[severity] = n
+        for pk in part:
+            yield lines[pk]
+
+
+# --- findings ---------------------------------------------------------------------------------
+
+
+def open_findings(scope: SummaryScope) -> QuerySet[Finding]:
+    """Unresolved findings of the scope's reports, and (for a year and region scope) those
+    about agencies of the scope that have no report."""
+    q = Q(report__in=scope.reports())
+    if scope.report_ids is None:
+        agency_q = Q(report__isnull=True, year=scope.year)
+        if scope.region is not None:
+            agency_q &= Q(agency__region__path__startswith=scope.region.path)
+        q |= agency_q
+    return Finding.objects.filter(q, status__in=OPEN_FINDING_STATUSES).order_by(
+        "agency__region__code", "agency__name", "-severity", "rule", "pk"
+    )
+
+
+FINDING_FIELDS = (
+    "agency__name",
+    "agency__region__code",
+    "agency__region__name",
+    "year",
+    "severity",
+    "rule",
+    "message",
+    "cells",
+    "evidence",
+    "status",
+    "first_seen_at",
+)
+
+
+# --- submissions ------------------------------------------------------------------------------
+
+
+class Submission:
+    ON_TIME = "按时"
+    LATE = "逾期"
+    MISSING = "未报送"
+    UNDATED = "已报送，发布日期不详"
+    NO_DEADLINE = "未设截止日"
+
+
+@dataclass
+class SubmissionLine:
+    """An agency due to report in the scope's year, and whether and when it did."""
+
+    agency: str
+    region_code: str
+    region_name: str
+    agency_kind: str
+    deadline: dt.date | None
+    report_status: str | None
+    publication_date: dt.date | None
+    outcome: str
+    days_late: int | None = None
+
+
+def submissions(scope: SummaryScope) -> Iterator[SubmissionLine]:
+    """Every agency active in the scope's year and region, with its report's timeliness.
+
+    Independent of the status filter and of a selection: whether an agency reported is a
+    fact of the registry and the database, not of which reports were picked.
+    """
+    deadlines = Deadlines.load()
+    year = scope.year
+    agencies = Agency.objects.filter(
+        Q(active_from__isnull=True) | Q(active_from__lte=year),
+        Q(active_until__isnull=True) | Q(active_until__gte=year),
+    )
+    if scope.region is not None:
+        agencies = agencies.filter(region__path__startswith=scope.region.path)
+    current = AnnualReport.objects.filter(
+        agency=OuterRef("pk"), is_current=True, report_year__year=year
+    )
+    rows = (
+        agencies.annotate(
+            report_status=Subquery(current.values("status")[:1]),
+            report_published=Subquery(current.values("publication_date")[:1]),
+            report_pk=Subquery(current.values("pk")[:1]),
+        )
+        .order_by("region__code", "name")
+        .values_list(
+            "name",
+            "region__code",
+            "region__name",
+            "kind",
+            "region__path",
+            "report_pk",
+            "report_status",
+            "report_published",
+        )
+    )
+    for name, code, region_name, kind, path, pk, status, published in rows.iterator(
+        chunk_size=CHUNK
+    ):
+        deadline = deadlines.for_agency(year, kind, path)
+        if isinstance(
+            published, str
+        ):  # a Subquery of a date comes back as text on SQLite
+            published = dt.date.fromisoformat(published)
+        days_late = None
+        if pk is None:
+            outcome = Submission.MISSING
+        elif published is None:
+            outcome = Submission.UNDATED
+        elif deadline is None:
+            outcome = Submission.NO_DEADLINE
+        elif published <= deadline:
+            outcome = Submission.ON_TIME
+        else:
+            outcome = Submission.LATE
+            days_late = (published - deadline).days
+        yield SubmissionLine(
+            name,
+            code,
+            region_name,
+            kind,
+            deadline,
+            status,
+            published,
+            outcome,
+            days_late,
+        )
+
+
+# --- the fill-in template ---------------------------------------------------------------------
+
+
+def template_prefill(agency: Agency, year: int) -> Prefill:
+    """What a template pre-filled for one agency shows: its name and region and, when it
+    has a current report for the year, that report's figures, date and text."""
+    prefill = Prefill(agency=agency.name, region=agency.region.name)
+    report = (
+        AnnualReport.objects.filter(
+            agency=agency, report_year__year=year, is_current=True
+        )
+        .prefetch_related(*SECTION_PREFETCH)
+        .first()
+    )
+    if report is None:
+        return prefill
+    prefill.publication_date = report.publication_date
+    prefill.sections = {k: getattr(report, k) for k in schema.NARRATIVE_SECTIONS}
+    cells: dict[str, tuple[int | Decimal | None, str | None]] = {}
+    for table in schema.TABLE_KEYS:
+        for row in getattr(report, f"{table}_rows").all():
+            for column, raw in row.raw.items():
+                cells[schema.cell_path(table, row.row_key, column)] = (
+                    row.value(column),
+                    raw,
+                )
+            if table == "table2" and row.row_key == "procurement":
+                prefill.procurement_unit = row.amount_unit
+    prefill.cells = cells
+    return prefill
