@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import json
 import os
 import pstats
 import resource
@@ -69,6 +70,12 @@ def main() -> int:
         )
         print(f"findings by severity: {run.counts}; peak memory {peak_mb:.0f} MB")
         print("target: 100,000 reports in under 60 s")
+        result = {
+            "reports": run.reports_checked,
+            "audit_s": round(audited, 1),
+            "audit_peak_mb": round(peak_mb),
+        }
+        print("RESULT " + json.dumps(result))
     return 0
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import shutil
 import sys
@@ -124,6 +125,13 @@ def main() -> int:
         print(f"workers=1: {one:.1f} s ({one / len(paths) * 1000:.0f} ms per document)")
         print(f"workers=2: {two:.1f} s ({two / len(paths) * 1000:.0f} ms per document)")
         print(f"speed-up: {one / two:.2f}x (target: close to 2x on 2 cores)")
+        result = {
+            "documents": len(paths),
+            "import_1_worker_s": round(one, 1),
+            "import_2_workers_s": round(two, 1),
+            "import_speedup": round(one / two, 2),
+        }
+        print("RESULT " + json.dumps(result))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         runner.teardown_databases(old_config)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import sys
 import time
 from collections.abc import Callable
@@ -72,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"{'document':48} {'pages':>5} {'ours s':>8} {'bare s':>8} {'ratio':>6}")
     total_ours = total_bare = 0.0
+    typical: list[float] = []
     for path in pdfs:
         data = path.read_bytes()
         with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -81,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         t_bare = best_of(args.repeat, lambda d=data: bare_tables(d))
         total_ours += t_ours
         total_bare += t_bare
+        if 4 <= pages <= 6 and not refused:
+            typical.append(t_ours)
         name = str(path.relative_to(args.corpus))
         note = f"  (refused: {refused})" if refused else ""
         print(
@@ -89,6 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{'total':48} {'':5} {total_ours:8.3f} {total_bare:8.3f} {total_ours / total_bare:6.2f}"
     )
+    result = {
+        "parse_typical_max_s": round(max(typical), 3),
+        "parse_ratio": round(total_ours / total_bare, 3),
+    }
+    print("RESULT " + json.dumps(result))
     return 0
 
 

@@ -192,7 +192,7 @@ _STATUS_BY_YEAR = {
 
 
 @dataclass
-class _State:
+class AgencyState:
     """What carries from one year to the next for one agency."""
 
     carried_forward: dict[str, int] = field(default_factory=dict)
@@ -209,9 +209,9 @@ def demo_reports() -> list[tuple[DemoAgency, ParsedReport, str]]:
         anomalies.setdefault((anomaly.agency, anomaly.year), anomaly)
     out: list[tuple[DemoAgency, ParsedReport, str]] = []
     for agency in demo_agencies():
-        state = _State(in_force=rng.randint(3, 30))
+        state = AgencyState(in_force=rng.randint(3, 30))
         for year in YEARS:
-            report = _report(
+            report = draw_report(
                 rng, agency, year, state, anomalies.get((agency.name, year))
             )
             status = rng.choice(_STATUS_BY_YEAR[year])
@@ -221,11 +221,11 @@ def demo_reports() -> list[tuple[DemoAgency, ParsedReport, str]]:
     return out
 
 
-def _report(
+def draw_report(
     rng: random.Random,
     agency: DemoAgency,
     year: int,
-    state: _State,
+    state: AgencyState,
     anomaly: DemoAnomaly | None,
 ) -> ParsedReport:
     layout = schema.layout_for_year(year).value
@@ -267,13 +267,10 @@ def _cell(value: int | Decimal | None, raw: str | None = None) -> ParsedCell:
 
 
 def _table2(
-    rng: random.Random, agency: DemoAgency, layout: str, state: _State, rule: str
+    rng: random.Random, agency: DemoAgency, layout: str, state: AgencyState, rule: str
 ) -> dict[str, dict[str, ParsedCell]]:
-    makes_rules = agency.kind == "government" and agency.region in (
-        "320000",
-        "320800",
-        "321300",
-    )
+    # Provinces and cities (division codes ending in 00) make 规章; counties cannot.
+    makes_rules = agency.kind == "government" and agency.region.endswith("00")
     regs = rng.randint(0, 3) if makes_rules else (1 if rule == "T2-regulations" else 0)
     # Rules in force accumulate from year to year, like normative documents.
     state.regulations_in_force += regs
@@ -353,12 +350,16 @@ _OUTCOME_WEIGHTS = (
 )
 
 
+_OUTCOMES = [key for key, _ in _OUTCOME_WEIGHTS]
+_OUTCOME_WEIGHT_LIST = [weight for _, weight in _OUTCOME_WEIGHTS]
+
+
 def _table3(
     rng: random.Random,
     agency: DemoAgency,
     year: int,
     layout: str,
-    state: _State,
+    state: AgencyState,
     rule: str,
 ) -> tuple[dict[str, dict[str, ParsedCell]], int]:
     table = schema.tables_for(layout)["table3"]
@@ -394,10 +395,8 @@ def _table3(
         processed = available - forward
         values["carried_forward"][col] = forward
         values["total_processed"][col] = processed
-        for _ in range(processed):
-            key = rng.choices(
-                [k for k, _ in _OUTCOME_WEIGHTS], [w for _, w in _OUTCOME_WEIGHTS]
-            )[0]
+        # One draw per column: the outcome of each of its processed applications.
+        for key in rng.choices(_OUTCOMES, _OUTCOME_WEIGHT_LIST, k=processed):
             if key == "other":
                 key = rng.choice(other_rows)
             values[key][col] += 1
