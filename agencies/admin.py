@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 
 from agencies.admin_filters import RegionSubtreeFilter
-from agencies.models import Agency, AgencyAlias, Region
+from agencies.admin_overview_filters import (
+    CoverageFilter,
+    CoverageYearFilter,
+    OwnRegionFilter,
+)
+from agencies.admin_scope import ScopedAdminMixin
+from agencies.models import Agency, AgencyAlias, Membership, Region
+from agencies.resources import AgencyResource, RegionResource
+from agencies.roles import membership_assign
 
 
 class ParentRegionFilter(RegionSubtreeFilter):
@@ -13,7 +23,10 @@ class ParentRegionFilter(RegionSubtreeFilter):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ImportExportMixin, ScopedAdminMixin, admin.ModelAdmin):
+    scope_agency = None  # regions are scoped by their own path
+    resource_classes = [RegionResource]  # 导入/导出 by division code, with a dry run
+    formats = [CSV, XLSX]
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level", ParentRegionFilter]
     list_select_related = ["parent"]
@@ -30,7 +43,10 @@ class AgencyAliasInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(ImportExportMixin, ScopedAdminMixin, admin.ModelAdmin):
+    scope_agency = ""  # agencies are scoped by themselves
+    resource_classes = [AgencyResource]  # by (区划代码, 机关名称), aliases in one cell
+    formats = [CSV, XLSX]
     list_display = [
         "name",
         "region",
@@ -40,8 +56,33 @@ class AgencyAdmin(admin.ModelAdmin):
         "active_from",
         "active_until",
     ]
-    list_filter = ["kind", RegionSubtreeFilter, "sector"]
+    list_filter = [
+        "kind",
+        RegionSubtreeFilter,
+        "sector",
+        # The overview's (总览) links: 应报年度, 报送情况, 本级.
+        CoverageYearFilter,
+        CoverageFilter,
+        OwnRegionFilter,
+    ]
     list_select_related = ["region"]
     search_fields = ["name", "aliases__name", "credit_code"]
     autocomplete_fields = ["region"]
     inlines = [AgencyAliasInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Who may do what, and where; managed by superusers (省级管理员 may look)."""
+
+    list_display = ["user", "role", "region", "agency"]
+    list_filter = ["role"]
+    list_select_related = ["user", "region", "agency"]
+    search_fields = ["user__username", "agency__name", "region__name"]
+    autocomplete_fields = ["region", "agency"]
+
+    def save_model(self, request, obj: Membership, form, change) -> None:
+        # Through the service, so that the permission group and staff flag follow the role.
+        membership_assign(
+            user=obj.user, role=obj.role, region=obj.region, agency=obj.agency
+        )

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+import io
+
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
-from django.http import HttpRequest
-from django.urls import URLPattern, URLResolver
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, URLResolver, path
+from django.utils import timezone
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 
 from agencies.admin_filters import AgencyRegionFilter
+from agencies.models import Agency, Region
 from reports import (
     admin_audit,  # noqa: F401  (registers the findings admin)
     selectors,
 )
 from reports.admin_import import ReportImportViews
+from reports.admin_workflow import ReportWorkflowAdminMixin, WithdrawnFilter
 from reports.audit.base import SEVERITY_LABELS
 from reports.audit.runner import AuditAlreadyRunning, AuditScope, audit_run
 from reports.forms import ReportForm
 from reports.models import AnnualReport, Finding, ReportYear
+from reports.resources import ReportFiguresResource
 from reports.services import report_cells_update
 
 
@@ -26,8 +38,137 @@ class ReportYearAdmin(admin.ModelAdmin):
     ordering = ["-year"]
 
 
+# --- Excel (issue 5): the fill-in template, flat figures, the summary workbook ----------------
+
+
+class ReportExcelAdminMixin(ImportExportMixin):
+    """下载填报模板 (a page, then the .xlsx), the key figures through django-import-export
+    (its import lives at figures/import/, since import/ is 导入年报) and the summary
+    workbook of the selected reports as an action."""
+
+    resource_classes = [ReportFiguresResource]
+    formats = [CSV, XLSX]
+    # The report list's own template stays the base the import/export buttons extend.
+    change_list_template = "admin/reports/annualreport/change_list.html"
+    import_export_change_list_template = (
+        "admin/reports/annualreport/change_list_excel.html"
+    )
+
+    def get_urls(self) -> list[URLPattern | URLResolver]:
+        wrap = self.admin_site.admin_view
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path("template/", wrap(self.template_view), name=f"{prefix}_template"),
+            path(
+                "figures/import/",
+                wrap(self.import_action),
+                name=f"{prefix}_import_figures",
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        if self.has_view_permission(request):
+            action = self.get_action("export_summary_xlsx")
+            actions[action[1]] = action
+        return actions
+
+    @admin.action(description="生成所选年报的汇总表（Excel）")
+    def export_summary_xlsx(
+        self, request: HttpRequest, queryset: QuerySet[AnnualReport]
+    ) -> HttpResponse | None:
+        from reports.exporting.summary_xlsx import build_summary
+        from reports.summary_selectors import SummaryScope
+
+        years = sorted(set(queryset.values_list("report_year__year", flat=True)))
+        if len(years) != 1:
+            self.message_user(
+                request, "请只选择同一年度的年报生成汇总表。", messages.WARNING
+            )
+            return None
+        # The changelist's region filter, when set, is the scope of 报送情况 and 同比.
+        code = request.GET.get("region")
+        region = Region.objects.filter(code=code).first() if code else None
+        scope = SummaryScope(
+            year=years[0],
+            region=region,
+            report_ids=tuple(queryset.values_list("pk", flat=True)),
+        )
+        buffer = io.BytesIO()
+        build_summary(scope, buffer, generated_by=request.user.get_username())
+        buffer.seek(0)
+        return FileResponse(
+            buffer, as_attachment=True, filename=f"年报汇总表_{years[0]}年度.xlsx"
+        )
+
+    def template_view(self, request: HttpRequest) -> HttpResponse:
+        """The template download page; with a year chosen, the workbook itself."""
+        from reports.exporting.template_xlsx import Prefill, build_template
+        from reports.summary_selectors import template_prefill
+
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        # Every year of the two national layouts, and any year already collected.
+        years = set(ReportYear.objects.values_list("year", flat=True))
+        years.update(range(2019, timezone.localdate().year + 1))
+        form = TemplateDownloadForm(
+            request.GET or None,
+            years=sorted(years, reverse=True),
+            admin_site=self.admin_site,
+        )
+        if form.is_valid():
+            year, agency = form.cleaned_data["year"], form.cleaned_data["agency"]
+            prefill = template_prefill(agency, year) if agency else Prefill()
+            data = build_template(
+                year, prefill=prefill, generated_by=request.user.get_username()
+            )
+            name = f"{agency.name}_" if agency else ""
+            return FileResponse(
+                io.BytesIO(data),
+                as_attachment=True,
+                filename=f"年报填报模板_{name}{year}年度.xlsx",
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "下载填报模板",
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(
+            request, "admin/reports/annualreport/template_form.html", context
+        )
+
+
+class TemplateDownloadForm(forms.Form):
+    """Which year's template, and optionally for which agency (pre-filled)."""
+
+    year = forms.TypedChoiceField(label="报告年度", coerce=int)
+    agency = forms.ModelChoiceField(
+        label="预填机关",
+        queryset=Agency.objects.select_related("region"),
+        required=False,
+        help_text="可不选；选了则填入机关名称，该机关已有本年度年报时一并填入其数字和正文。",
+    )
+
+    def __init__(self, *args, years: list[int], admin_site: admin.AdminSite, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, f"{y}年度") for y in years]
+        self.fields["year"].initial = (
+            timezone.localdate().year - 1
+        )  # being reported now
+        field = self.fields["agency"]
+        field.widget = AutocompleteSelect(
+            AnnualReport._meta.get_field("agency"), admin_site
+        )
+        field.widget.choices = field.choices
+
+
 @admin.register(AnnualReport)
-class AnnualReportAdmin(admin.ModelAdmin):
+class AnnualReportAdmin(
+    ReportExcelAdminMixin, ReportWorkflowAdminMixin, admin.ModelAdmin
+):
     form = ReportForm
     change_form_template = "admin/reports/annualreport/change_form.html"
     list_display = [
@@ -43,14 +184,19 @@ class AnnualReportAdmin(admin.ModelAdmin):
     ]
     list_display_links = ["agency"]
     list_filter = [
-        ("report_year", admin.RelatedOnlyFieldListFilter),
+        # Every year of the (tiny) year table; "related only" would scan all reports.
+        ("report_year", admin.RelatedFieldListFilter),
         AgencyRegionFilter,
         "status",
         "layout",
         "is_current",
+        WithdrawnFilter,
     ]
     list_select_related = ["agency", "agency__region", "report_year"]
-    search_fields = ["agency__name", "agency__aliases__name", "title"]
+    # Agency name or alias: a LIKE over titles would scan every report.
+    search_fields = ["agency__name", "agency__aliases__name"]
+    # The unfiltered total is a second count of the whole table on every page view.
+    show_full_result_count = False
     autocomplete_fields = ["agency"]
     readonly_fields = [
         "revision",
@@ -94,7 +240,7 @@ class AnnualReportAdmin(admin.ModelAdmin):
         ),
     ]
     list_per_page = 50
-    actions = ["run_audit"]
+    actions = ["run_audit", *ReportWorkflowAdminMixin.workflow_actions]
 
     @admin.action(description="对所选年报运行审核", permissions=["change"])
     def run_audit(self, request: HttpRequest, queryset: QuerySet[AnnualReport]) -> None:
@@ -118,21 +264,42 @@ class AnnualReportAdmin(admin.ModelAdmin):
         )
 
     def get_urls(self) -> list[URLPattern | URLResolver]:
-        # The import pages (导入年报) come first: "import/" must not be read as an object id.
-        return ReportImportViews(self).get_urls() + super().get_urls()
+        # The import pages (导入年报) and the overview (总览) come first: "import/" and
+        # "overview/" must not be read as object ids.
+        from reports.overview.views import overview_urls
+
+        return (
+            overview_urls(self)
+            + ReportImportViews(self).get_urls()
+            + super().get_urls()
+        )
+
+    def get_list_filter(self, request: HttpRequest) -> list:
+        # The filters the overview's numbers link to (机关类别, 报送及时性, 本级).
+        from reports.overview.filters import REPORT_FILTERS
+
+        return [*super().get_list_filter(request), *REPORT_FILTERS]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AnnualReport]:
         qs = (
             super()
             .get_queryset(request)
-            .select_related(
-                "agency", "agency__region", "report_year", "created_by", "updated_by"
-            )
+            .select_related("agency", "agency__region", "report_year")
         )
-        return selectors.with_application_totals(qs)
+        match = request.resolver_match
+        if match is not None and match.url_name == "reports_annualreport_changelist":
+            # The list shows none of the narrative: leave the wide text columns behind.
+            return selectors.with_application_totals(qs.defer(*selectors.LIST_DEFERRED))
+        return selectors.with_application_totals(
+            qs.select_related("created_by", "updated_by")
+        )
 
     def get_object(self, request, object_id, from_field=None):
         # The grid reads all three tables: prefetch them once (constant queries per page).
+        # The page asks for the object twice (workflow context, then the form): fetch once.
+        cached = getattr(request, "_report_object", None)
+        if cached is not None and str(cached.pk) == str(object_id):
+            return cached
         obj = super().get_object(request, object_id, from_field)
         if obj is not None:
             prefetch_related_objects(
@@ -140,6 +307,7 @@ class AnnualReportAdmin(admin.ModelAdmin):
                 *selectors.SECTION_PREFETCH,
                 Prefetch("findings", queryset=Finding.objects.exclude(status="fixed")),
             )
+            request._report_object = obj
         return obj
 
     @admin.display(description="区划", ordering="agency__region__code")

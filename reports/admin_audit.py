@@ -11,9 +11,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from agencies.admin_filters import AgencyRegionFilter
+from agencies.admin_scope import ScopedAdminMixin
+from agencies.scope import scope_for
 from reports.audit.review import ReviewError, findings_review
 from reports.audit.rules import CATALOGUE
-from reports.models import AuditRun, DeadlineOverride, Finding
+from reports.models import AuditRun, ChangeRecord, DeadlineOverride, Finding
+from reports.overview.filters import FINDING_FILTERS
 
 SEVERITY_COLOURS = {"error": "#ba2121", "warning": "#b36b00", "info": "#417690"}
 
@@ -55,7 +58,7 @@ class ReviewForm(forms.Form):
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "severity_badge",
         "rule",
@@ -67,7 +70,14 @@ class FindingAdmin(admin.ModelAdmin):
         "reviewed_by",
         "report_link",
     ]
-    list_filter = ["severity", "status", RuleFilter, AgencyRegionFilter, YearFilter]
+    list_filter = [
+        "severity",
+        "status",
+        RuleFilter,
+        AgencyRegionFilter,
+        YearFilter,
+        *FINDING_FILTERS,  # the overview's (总览) links: 未了结, 本级
+    ]
     list_select_related = ["agency", "agency__region", "reviewed_by", "report"]
     search_fields = ["agency__name", "agency__aliases__name", "message"]
     actions = ["confirm_findings", "dismiss_findings", "reopen_findings"]
@@ -92,6 +102,9 @@ class FindingAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # findings come from audits, not from hand entry
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # a finding is closed (fixed, dismissed), never deleted
 
     @admin.display(description="严重程度", ordering="severity")
     def severity_badge(self, obj: Finding) -> str:
@@ -169,8 +182,22 @@ class FindingAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/reports/finding/review.html", context)
 
 
+class ProvinceWideMixin:
+    """Records that are not tied to one region: only users who see everything see them."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return scope_for(request.user).everything and super().has_module_permission(
+            request
+        )
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return scope_for(request.user).everything and super().has_view_permission(
+            request, obj
+        )
+
+
 @admin.register(AuditRun)
-class AuditRunAdmin(admin.ModelAdmin):
+class AuditRunAdmin(ProvinceWideMixin, admin.ModelAdmin):
     list_display = [
         "pk",
         "started_at",
@@ -193,7 +220,7 @@ class AuditRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeadlineOverride)
-class DeadlineOverrideAdmin(admin.ModelAdmin):
+class DeadlineOverrideAdmin(ProvinceWideMixin, admin.ModelAdmin):
     list_display = [
         "region",
         "report_year",
@@ -202,3 +229,24 @@ class DeadlineOverrideAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["region", "report_year"]
     autocomplete_fields = ["region"]
+
+
+@admin.register(ChangeRecord)
+class ChangeRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Every recorded change, searchable; read-only (history is not edited)."""
+
+    scope_agency = "report__agency"
+    list_display = ["at", "action", "report", "user", "reason", "batch"]
+    list_filter = ["action"]
+    list_select_related = ["report", "report__agency", "report__report_year", "user"]
+    search_fields = ["report__agency__name", "reason", "=batch"]
+    readonly_fields = ["report", "action", "user", "at", "changes", "reason", "batch"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

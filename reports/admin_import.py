@@ -31,6 +31,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 
 from agencies.models import Agency, Region
+from agencies.scope import Scope, scope_for
 from agencies.services import (
     AgencyNotFound,
     agency_candidates,
@@ -47,7 +48,7 @@ from reports.importing.apply import ApplyResult, report_apply
 from reports.importing.interchange import MAX_YEAR, MIN_YEAR
 from reports.importing.parsed import ParsedReport, ParseWarning
 from reports.importing.sources import SourceDocument, SourceError, read_bytes
-from reports.models import AnnualReport
+from reports.models import AnnualReport, ChangeRecord
 
 ERROR_LABELS: dict[str, str] = {
     errors.UNSUPPORTED_FORMAT: "不支持的文件格式",
@@ -57,6 +58,7 @@ ERROR_LABELS: dict[str, str] = {
     errors.NOT_ANNUAL_REPORT: "不是政府信息公开工作年度报告",
     errors.FILE_TOO_LARGE: "文件过大，未读取",
     errors.INVALID_INTERCHANGE: "不符合年报交换格式（JSON）",
+    errors.RESOURCE_LIMIT: "解析超出资源限制（疑似恶意文件），已中止",
 }
 OUTCOME_LABELS: dict[str, str] = {
     "created": "新建年报",
@@ -135,10 +137,22 @@ class ReportChoiceForm(forms.Form):
     )
 
     def __init__(
-        self, *args, admin_site: admin.AdminSite, can_create_agency: bool, **kwargs
+        self,
+        *args,
+        admin_site: admin.AdminSite,
+        can_create_agency: bool,
+        scope: Scope,
+        **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.can_create_agency = can_create_agency
+        # A posted id outside the user's region or agency fails validation like a bad id.
+        self.fields["agency"].queryset = scope.filter(
+            self.fields["agency"].queryset, ""
+        )
+        self.fields["new_region"].queryset = scope.filter_regions(
+            self.fields["new_region"].queryset
+        )
         # The admin's own autocomplete (select2 + the agency/region admins' search).
         for name, model_field in (
             ("agency", AnnualReport._meta.get_field("agency")),
@@ -367,6 +381,7 @@ class ReportImportViews:
     ) -> HttpResponse:
         saved: list[ApplyResult] = []
         skipped: list[ApplyResult] = []
+        event = ChangeRecord.new_batch()  # one confirmation, one traceable import event
         for item in items:
             data = item.form.cleaned_data
             item.report.year = data["year"]
@@ -375,7 +390,9 @@ class ReportImportViews:
                 # nor an agency created only for it.
                 with transaction.atomic():
                     agency, agency_created = self._agency_for(data)
-                    result = report_apply(item.report, agency=agency, user=request.user)
+                    result = report_apply(
+                        item.report, agency=agency, user=request.user, batch=event
+                    )
             except (DatabaseError, ValueError) as exc:
                 messages.error(
                     request,
@@ -445,6 +462,7 @@ class ReportImportViews:
         self, request: HttpRequest, batch: staging.Batch, data: QueryDict | None
     ) -> list[PreviewDocument]:
         can_create = request.user.has_perm("agencies.add_agency")
+        scope = scope_for(request.user)
         documents = []
         for d, staged in enumerate(batch.documents):
             document = PreviewDocument(
@@ -453,7 +471,9 @@ class ReportImportViews:
                 error_detail=staged.error_detail,
             )
             for r, parsed in enumerate(staged.reports):
-                item = self._item(f"{d}-{r}", staged.name, parsed, data, can_create)
+                item = self._item(
+                    f"{d}-{r}", staged.name, parsed, data, can_create, scope
+                )
                 document.items.append(item)
             documents.append(document)
         return documents
@@ -465,8 +485,9 @@ class ReportImportViews:
         parsed: ParsedReport,
         data: QueryDict | None,
         can_create: bool,
+        scope: Scope,
     ) -> PreviewItem:
-        match, note, candidates = _match_agency(parsed.agency)
+        match, note, candidates = _match_agency(parsed.agency, scope)
         create = can_create and match is None and not candidates
         form = ReportChoiceForm(
             data,
@@ -483,6 +504,7 @@ class ReportImportViews:
             },
             admin_site=self.admin_site,
             can_create_agency=can_create,
+            scope=scope,
         )
         warnings = _warning_views(parsed)
         item = PreviewItem(
@@ -545,17 +567,26 @@ def _read_upload(upload: UploadedFile, max_bytes: int) -> list[SourceDocument]:
     return read_bytes(upload.read(), name, max_bytes=max_bytes)
 
 
-def _match_agency(name: str) -> tuple[Agency | None, str, list[Agency]]:
-    """The registry's agency for a name, else why not and the names that come close."""
+def _match_agency(name: str, scope: Scope) -> tuple[Agency | None, str, list[Agency]]:
+    """The registry's agency for a name (within the user's scope), else why not and the
+    names that come close."""
     if not name:
         return None, "文件中没有识别出机关名称", []
     try:
-        return agency_find(name), "", []
+        found = agency_find(name)
     except AgencyNotFound:
-        candidates = agency_candidates(name)
+        candidates = [a for a in agency_candidates(name) if _reachable(scope, a)]
+    else:
+        if _reachable(scope, found):
+            return found, "", []
+        return None, f"“{name}”不在您的管辖范围内，不能为其导入年报", []
     if candidates:
         return None, f"名录中没有唯一对应“{name}”的机关（名称或别名）", candidates
     return None, f"名录中没有“{name}”（名称或别名）", []
+
+
+def _reachable(scope: Scope, agency: Agency) -> bool:
+    return scope.filter(Agency.objects.filter(pk=agency.pk), "").exists()
 
 
 def guess_kind(name: str) -> str:

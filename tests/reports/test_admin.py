@@ -187,9 +187,10 @@ def test_bad_cell_input_is_refused_with_the_cell_named(admin_client_logged_in):
     assert Table3Row.objects.get(report=report, row_key="granted").total == 0
 
 
-# session, user, the report with agency/region/year, its three tables, its findings, the
-# selected agency of the autocomplete widget, the report years of the year select.
-REPORT_PAGE_QUERIES = 9
+# session, user, the report with agency/region/year, its three tables, its findings, its
+# workflow transitions, its change history, the selected agency of the autocomplete widget,
+# the report years of the year select.
+REPORT_PAGE_QUERIES = 11
 
 
 def test_report_page_costs_constant_queries(

@@ -1,0 +1,39 @@
+"""The admin side of region scope: every scoped ModelAdmin narrows its rows and choices."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from agencies.models import Agency, Region
+from agencies.scope import scope_for
+
+
+class ScopedAdminMixin:
+    """Narrow the changelist, change pages, actions and autocompletes to the user's scope.
+
+    `scope_agency` is the lookup path from the model to its Agency ("" for Agency itself,
+    None for regions). Objects outside the scope are simply not found (404 on guessed ids).
+    """
+
+    scope_agency: str | None = "agency"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        qs = super().get_queryset(request)  # type: ignore[misc]
+        scope = scope_for(request.user)
+        if self.scope_agency is None:
+            return scope.filter_regions(qs)
+        return scope.filter(qs, self.scope_agency)
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        scope = scope_for(request.user)
+        if db_field.related_model is Agency:
+            kwargs["queryset"] = scope.filter(Agency.objects.all(), "")
+        elif db_field.related_model is Region:
+            kwargs["queryset"] = scope.filter_regions(Region.objects.all())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+def in_scope(request: HttpRequest, qs: QuerySet, agency: str = "agency") -> QuerySet:
+    """A queryset narrowed to the requesting user's scope (for custom views)."""
+    return scope_for(request.user).filter(qs, agency)

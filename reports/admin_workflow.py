@@ -1,0 +1,206 @@
+"""The workflow side of the report admin: scope, who may edit, transitions, history.
+
+A mixin for AnnualReportAdmin, so that the report admin keeps its list and grid while this
+module owns the rules of who may do what to which report.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+
+from agencies.admin_scope import ScopedAdminMixin
+from reports.history import change_record
+from reports.models import AnnualReport, ChangeRecord
+from reports.workflow import (
+    WorkflowError,
+    can_edit,
+    report_supersede,
+    report_transition,
+    report_withdraw,
+)
+
+Status = AnnualReport.Status
+# Fields the history records when edited through the form (cells are recorded by the
+# cell service; status only moves through the workflow).
+TRACKED_FIELDS = (
+    "agency",
+    "report_year",
+    "layout",
+    "title",
+    "publication_date",
+    "source_url",
+    "overview",
+    "problems",
+    "other_matters",
+    "raw_text",
+)
+
+
+class WithdrawnFilter(admin.SimpleListFilter):
+    """Withdrawn reports leave the list unless asked for; they are never deleted."""
+
+    title = "撤回"
+    parameter_name = "withdrawn"
+
+    def lookups(self, request, model_admin) -> list[tuple[str, str]]:
+        return [("yes", "只看已撤回"), ("all", "全部")]
+
+    def queryset(self, request, queryset: QuerySet) -> QuerySet:
+        if self.value() == "yes":
+            return queryset.filter(withdrawn=True)
+        if self.value() == "all":
+            return queryset
+        return queryset.filter(withdrawn=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="意见或理由",
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 70}),
+        required=False,
+    )
+
+
+class ReportWorkflowAdminMixin(ScopedAdminMixin):
+    """Region scope, edit rights by status and role, workflow actions and the history."""
+
+    scope_agency = "agency"
+    workflow_actions = [
+        "submit_reports",
+        "start_review",
+        "return_reports",
+        "accept_reports",
+        "withdraw_reports",
+        "new_revision",
+    ]
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)  # type: ignore[misc]
+        return allowed and (obj is None or can_edit(request.user, obj))
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # withdrawn, never deleted: the history must stay
+
+    def has_review_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("reports.review_annualreport")
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
+        # Status moves only through the workflow actions, which record who and why.
+        return [*fields, "status", "version", "withdrawn", "withdrawn_reason"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        report = self.get_object(request, object_id)  # type: ignore[attr-defined]
+        extra = dict(extra_context or {})
+        if report is not None:
+            extra["transitions"] = list(report.transitions.select_related("user"))
+            extra["history"] = list(report.changes.select_related("user")[:100])
+        return super().change_view(request, object_id, form_url, extra)  # type: ignore[misc]
+
+    def save_model(self, request, obj: AnnualReport, form, change) -> None:
+        before = (
+            {name: form.initial.get(name) for name in TRACKED_FIELDS} if change else {}
+        )
+        if change:
+            obj.version += 1  # the row was locked and its version checked in form.clean
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        edited = {
+            name: (before.get(name), form.cleaned_data.get(name))
+            for name in TRACKED_FIELDS
+            if name in form.changed_data
+        }
+        if edited or not change:
+            change_record(
+                report=obj,
+                action=ChangeRecord.Action.EDITED
+                if change
+                else ChangeRecord.Action.CREATED,
+                user=request.user,
+                changes=edited,
+            )
+
+    # --- workflow actions ------------------------------------------------------------------
+
+    @admin.action(description="提交所选年报", permissions=["change"])
+    def submit_reports(self, request, queryset) -> HttpResponse | None:
+        return self._move(request, queryset, Status.SUBMITTED, "提交")
+
+    @admin.action(description="受理（开始审核）", permissions=["review"])
+    def start_review(self, request, queryset) -> HttpResponse | None:
+        return self._move(request, queryset, Status.IN_REVIEW, "受理")
+
+    @admin.action(description="退回修改（须填写理由）", permissions=["review"])
+    def return_reports(self, request, queryset) -> HttpResponse | None:
+        return self._with_reason(request, queryset, Status.RETURNED, "退回修改")
+
+    @admin.action(description="审核通过", permissions=["review"])
+    def accept_reports(self, request, queryset) -> HttpResponse | None:
+        return self._move(request, queryset, Status.ACCEPTED, "审核通过")
+
+    @admin.action(description="撤回所选年报（须填写原因）", permissions=["review"])
+    def withdraw_reports(self, request, queryset) -> HttpResponse | None:
+        return self._with_reason(request, queryset, None, "撤回")
+
+    @admin.action(
+        description="建立新版次（修改已审核通过的年报）", permissions=["view"]
+    )
+    def new_revision(self, request, queryset) -> None:
+        made = []
+        for report in queryset.select_related("agency", "report_year"):
+            try:
+                made.append(report_supersede(report=report, user=request.user))
+            except WorkflowError as exc:
+                self.message_user(request, f"{report}：{exc}", messages.ERROR)
+        if made:
+            self.message_user(
+                request, f"已建立 {len(made)} 个新版次（草稿）。", messages.SUCCESS
+            )
+
+    def _move(
+        self, request, queryset, to_status: str | None, verb: str, reason: str = ""
+    ) -> None:
+        done = 0
+        for report in queryset.select_related("agency", "report_year"):
+            try:
+                if to_status is None:
+                    report_withdraw(report=report, user=request.user, reason=reason)
+                else:
+                    report_transition(
+                        report=report,
+                        to_status=to_status,
+                        user=request.user,
+                        reason=reason,
+                    )
+                done += 1
+            except WorkflowError as exc:
+                self.message_user(request, f"{report}：{exc}", messages.ERROR)
+        if done:
+            self.message_user(request, f"已{verb} {done} 份年报。", messages.SUCCESS)
+
+    def _with_reason(
+        self, request, queryset, to_status, verb: str
+    ) -> HttpResponse | None:
+        """Ask for the reason first; the second post carries it and performs the move."""
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            reason = form.cleaned_data["reason"].strip()
+            if reason:
+                self._move(request, queryset, to_status, verb, reason)
+                return None
+            form.add_error("reason", f"{verb}必须填写理由")
+        context = {
+            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
+            "title": f"{verb}年报",
+            "verb": verb,
+            "reports": queryset.select_related("agency", "report_year"),
+            "form": form,
+            "action": request.POST.get("action"),
+            "opts": self.model._meta,  # type: ignore[attr-defined]
+        }
+        return TemplateResponse(
+            request, "admin/reports/annualreport/reason_action.html", context
+        )
