@@ -1,20 +1,30 @@
 """Which part of the region tree a user may see on the overview.
 
-Roles arrive in a later issue; until then everyone sees everything. The overview asks
-region_scope_for() once per request and keeps every selectable region and every number
-inside the subtree it returns, so roles only have to change this one function.
+The overview asks region_scope_for() once per request and keeps every selectable region and
+every number inside the subtree it returns. It follows the user's role (agencies/scope.py):
+the province sees everything, a city reviewer their city's subtree; a filer, whose reach is
+one agency, not a region, is sent to the report list instead.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
 
 from agencies.models import Region
+from agencies.scope import scope_for
 
 
 def region_scope_for(user: AbstractBaseUser | AnonymousUser) -> Region | None:
     """The root of the subtree `user` may see; None means the whole tree."""
-    return None
+    scope = scope_for(user)
+    if scope.everything:
+        return None
+    if scope.region_path is not None:
+        return Region.objects.get(path=scope.region_path)
+    raise PermissionDenied(
+        "总览汇总一个地区的报送和审核情况；填报单位请在“年度报告”中查看本机关的年报"
+    )
 
 
 def within(region: Region, scope: Region | None) -> bool:

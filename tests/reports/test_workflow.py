@@ -405,3 +405,15 @@ def test_finding_review_status_changes_are_recorded(people):
     record = ChangeRecord.objects.get(report=finding.report, action="finding")
     assert list(record.changes.values()) == [["open", "dismissed"]]
     assert record.user == people.reviewer and record.reason == "原文如此"
+
+
+def test_the_overview_follows_the_scope(people):
+    url = reverse("admin:reports_annualreport_overview")
+    page = _client(people.reviewer).get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "淮安市" in text and "宿迁市" not in text
+    outside = _client(people.reviewer).get(url, {"region": "321300"})
+    assert "宿迁市" not in outside.content.decode()  # falls back to the reviewer's city
+    assert _client(people.filer).get(url).status_code == 403
+    assert "宿迁市" in _client(people.admin).get(url).content.decode()

@@ -1,0 +1,1 @@
+"""总览: the overview admin page (coverage, review progress, findings, trends)."""
