@@ -12,7 +12,7 @@ from agencies.admin_overview_filters import (
     CoverageYearFilter,
     OwnRegionFilter,
 )
-from agencies.admin_scope import ScopedAdminMixin
+from agencies.admin_scope import ProvinceImportMixin, ScopedAdminMixin
 from agencies.models import Agency, AgencyAlias, Membership, Region
 from agencies.resources import AgencyResource, RegionResource
 from agencies.roles import membership_assign
@@ -23,7 +23,9 @@ class ParentRegionFilter(RegionSubtreeFilter):
 
 
 @admin.register(Region)
-class RegionAdmin(ImportExportMixin, ScopedAdminMixin, admin.ModelAdmin):
+class RegionAdmin(
+    ProvinceImportMixin, ImportExportMixin, ScopedAdminMixin, admin.ModelAdmin
+):
     scope_agency = None  # regions are scoped by their own path
     resource_classes = [RegionResource]  # 导入/导出 by division code, with a dry run
     formats = [CSV, XLSX]
@@ -43,7 +45,9 @@ class AgencyAliasInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(ImportExportMixin, ScopedAdminMixin, admin.ModelAdmin):
+class AgencyAdmin(
+    ProvinceImportMixin, ImportExportMixin, ScopedAdminMixin, admin.ModelAdmin
+):
     scope_agency = ""  # agencies are scoped by themselves
     resource_classes = [AgencyResource]  # by (区划代码, 机关名称), aliases in one cell
     formats = [CSV, XLSX]

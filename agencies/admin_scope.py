@@ -37,3 +37,14 @@ class ScopedAdminMixin:
 def in_scope(request: HttpRequest, qs: QuerySet, agency: str = "agency") -> QuerySet:
     """A queryset narrowed to the requesting user's scope (for custom views)."""
     return scope_for(request.user).filter(qs, agency)
+
+
+class ProvinceImportMixin:
+    """Bulk imports (django-import-export) match rows by natural keys across the whole
+    registry, beyond any region: only users who see everything may run them. Exports stay
+    open and go through the scoped changelist queryset."""
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return scope_for(request.user).everything and super().has_import_permission(  # type: ignore[misc]
+            request
+        )

@@ -17,7 +17,9 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from agencies.admin_filters import AgencyRegionFilter
+from agencies.admin_scope import ProvinceImportMixin
 from agencies.models import Agency, Region
+from agencies.scope import scope_for
 from reports import (
     admin_audit,  # noqa: F401  (registers the findings admin)
     selectors,
@@ -41,7 +43,7 @@ class ReportYearAdmin(admin.ModelAdmin):
 # --- Excel (issue 5): the fill-in template, flat figures, the summary workbook ----------------
 
 
-class ReportExcelAdminMixin(ImportExportMixin):
+class ReportExcelAdminMixin(ProvinceImportMixin, ImportExportMixin):
     """下载填报模板 (a page, then the .xlsx), the key figures through django-import-export
     (its import lives at figures/import/, since import/ is 导入年报) and the summary
     workbook of the selected reports as an action."""
@@ -87,9 +89,20 @@ class ReportExcelAdminMixin(ImportExportMixin):
                 request, "请只选择同一年度的年报生成汇总表。", messages.WARNING
             )
             return None
-        # The changelist's region filter, when set, is the scope of 报送情况 and 同比.
+        # The changelist's region filter, when set, is the scope of 报送情况 and 同比;
+        # it never reaches past the user's own region.
+        reach = scope_for(request.user)
+        if not reach.everything and reach.region_path is None:
+            self.message_user(
+                request, "汇总表按地区汇总，填报单位不能生成。", messages.WARNING
+            )
+            return None
         code = request.GET.get("region")
         region = Region.objects.filter(code=code).first() if code else None
+        if reach.region_path is not None and (
+            region is None or not region.path.startswith(reach.region_path)
+        ):
+            region = Region.objects.get(path=reach.region_path)
         scope = SummaryScope(
             year=years[0],
             region=region,
@@ -116,6 +129,10 @@ class ReportExcelAdminMixin(ImportExportMixin):
             request.GET or None,
             years=sorted(years, reverse=True),
             admin_site=self.admin_site,
+        )
+        # Pre-filling copies a report's figures: only agencies within the user's reach.
+        form.fields["agency"].queryset = scope_for(request.user).filter(
+            form.fields["agency"].queryset, ""
         )
         if form.is_valid():
             year, agency = form.cleaned_data["year"], form.cleaned_data["agency"]

@@ -417,3 +417,41 @@ def test_the_overview_follows_the_scope(people):
     assert "宿迁市" not in outside.content.decode()  # falls back to the reviewer's city
     assert _client(people.filer).get(url).status_code == 403
     assert "宿迁市" in _client(people.admin).get(url).content.decode()
+
+
+def test_excel_downloads_and_imports_stay_within_the_scope(people):
+    client = _client(people.reviewer)
+    template = reverse("admin:reports_annualreport_template")
+    outside = people.suqian.agency
+    response = client.get(template, {"year": 2024, "agency": outside.pk})
+    assert response.status_code == 200  # the form again, with the choice refused
+    assert "attachment" not in response.get("Content-Disposition", "")
+    inside = client.get(template, {"year": 2024, "agency": people.hongze.pk})
+    assert "attachment" in inside["Content-Disposition"]
+    # A reviewer asking for the whole province gets a summary of their own city only.
+    summary = client.post(
+        f"{CHANGELIST}?region=320000",
+        {"action": "export_summary_xlsx", "_selected_action": [people.own.pk]},
+    )
+    assert summary.status_code == 200 and "attachment" in summary["Content-Disposition"]
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(
+        io.BytesIO(b"".join(summary.streaming_content)), read_only=True
+    )
+    names = " ".join(
+        str(cell)
+        for row in book["报送情况"].iter_rows(values_only=True)
+        for cell in row
+    )
+    assert "淮安市" in names and "宿迁市" not in names and "宿城区" not in names
+    filer = _client(people.filer).post(
+        CHANGELIST,
+        {"action": "export_summary_xlsx", "_selected_action": [people.own.pk]},
+        follow=True,
+    )
+    assert "填报单位不能生成" in filer.content.decode()
+    figures_import = reverse("admin:reports_annualreport_import_figures")
+    assert client.get(figures_import).status_code == 403
