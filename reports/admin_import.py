@@ -57,7 +57,7 @@ ERROR_LABELS: dict[str, str] = {
     errors.NO_TEXT_LAYER: "没有文字层（扫描件或图片），无法读取表格数值",
     errors.NOT_ANNUAL_REPORT: "不是政府信息公开工作年度报告",
     errors.FILE_TOO_LARGE: "文件过大，未读取",
-    errors.INVALID_INTERCHANGE: "不符合年报交换格式（JSON）",
+    errors.INVALID_INTERCHANGE: "不符合年报交换格式（JSON）或填报模板（Excel）",
     errors.RESOURCE_LIMIT: "解析超出资源限制（疑似恶意文件），已中止",
 }
 OUTCOME_LABELS: dict[str, str] = {
