@@ -3,9 +3,8 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/reports python bench/audit_bench.py \
         --reports 100000
 
-The reports are the demo province's reports (2020, 2023, 2024), cloned with bulk inserts
-onto as many synthetic agencies as needed, so the data has the demo's realistic figures and
-its seeded inconsistencies. A test database is created and destroyed around the run; the
+The reports are the demo province's plus generate_synthetic's national data set (2019-2025),
+with realistic figures and a share of inconsistent reports (bench/synthetic.py). A test database is created and destroyed around the run; the
 configured database is never touched. Prints the load time, the audit time, findings by
 severity and peak memory. Target: a full audit of 100,000 reports in under 60 s.
 """
@@ -32,7 +31,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from bench.synthetic import clone_demo, throwaway_database  # noqa: E402
+from bench.synthetic import synthetic, throwaway_database  # noqa: E402
 from reports.audit.runner import AuditScope, audit_run  # noqa: E402
 
 
@@ -48,7 +47,7 @@ def main() -> int:
     args = parser.parse_args()
     with throwaway_database():
         started = time.perf_counter()
-        count = clone_demo(args.reports)
+        count = synthetic(args.reports)
         loaded = time.perf_counter() - started
         profiler = cProfile.Profile() if args.profile else None
         started = time.perf_counter()

@@ -3,9 +3,9 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/reports python bench/summary_bench.py \
         --reports 100000
 
-The workbook covers one report year, so N reports are built in that year: the demo
-province's reports of the year (and of the year before, for 同比) are cloned onto synthetic
-agencies with bulk inserts, as bench/synthetic.py clones the demo; the audit is run first
+The workbook covers one report year, so about N reports are built in that year and N in the
+year before (for 同比) with bench/synthetic.py (the demo province plus generate_synthetic's
+national data); the audit is run first
 so that 审核问题 has its realistic share of findings. A test database is created and
 destroyed around the run; the configured database is never touched. Prints the build time,
 the workbook time, its size, and the peak memory of the process that wrote it (a fresh
@@ -15,7 +15,6 @@ process, so that building the data does not count). Target: 100,000 reports in u
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import subprocess
@@ -32,81 +31,13 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 
-from agencies.models import Agency  # noqa: E402
-from bench.synthetic import _row_values, throwaway_database  # noqa: E402
+from bench.synthetic import synthetic, throwaway_database  # noqa: E402
 from reports.audit.runner import AuditScope, audit_run  # noqa: E402
 from reports.models import AnnualReport  # noqa: E402
-from reports.models.sections import ROW_MODELS  # noqa: E402
 
 YEAR = 2024
-
-
-def clone_year(target: int, year: int) -> int:
-    """Copy the demo's reports of `year` (and of the year before, onto the same synthetic
-    agencies) until `year` has `target` reports."""
-    call_command("seed_demo", stdout=io.StringIO())
-    templates = list(
-        AnnualReport.objects.filter(report_year__year__in=(year, year - 1))
-        .select_related("agency", "agency__region")
-        .prefetch_related("table2_rows", "table3_rows", "table4_rows")
-    )
-    rows_of = {t.pk: _row_values(t) for t in templates}
-    this_year = [t for t in templates if t.report_year.year == year]
-    demo_agencies = {t.agency_id: t.agency for t in templates}
-    made, copy = len(this_year), 0
-    while made < target:
-        # Twenty copies per transaction: fewer, larger bulk inserts.
-        agencies: dict[tuple[int, int], Agency] = {}
-        pairs: list[tuple[int, AnnualReport]] = []  # (copy, template)
-        for _ in range(20):
-            if made >= target:
-                break
-            copy += 1
-            wanted = this_year[: target - made]
-            owners = {t.agency_id for t in wanted}
-            for pk in owners:
-                a = demo_agencies[pk]
-                agencies[(copy, pk)] = Agency(
-                    name=f"{a.name}（副本{copy}）",
-                    region=a.region,
-                    kind=a.kind,
-                    sector=a.sector,
-                )
-            pairs += [(copy, t) for t in templates if t.agency_id in owners]
-            made += len(wanted)
-        with transaction.atomic():
-            Agency.objects.bulk_create(agencies.values(), batch_size=2000)
-            reports = [
-                AnnualReport(
-                    agency=agencies[(n, t.agency_id)],
-                    report_year_id=t.report_year_id,
-                    layout=t.layout,
-                    status=t.status,
-                    title=t.title,
-                    publication_date=t.publication_date,
-                    overview=t.overview,
-                    problems=t.problems,
-                    other_matters=t.other_matters,
-                    source_sha256=f"{n}-{t.pk}",
-                )
-                for n, t in pairs
-            ]
-            AnnualReport.objects.bulk_create(reports, batch_size=2000)
-            for model in ROW_MODELS.values():
-                model.objects.bulk_create(
-                    [
-                        model(report=report, **values)
-                        for (_, template), report in zip(pairs, reports, strict=True)
-                        for row_model, values in rows_of[template.pk]
-                        if row_model is model
-                    ],
-                    batch_size=5000,
-                )
-        print(f"  {made} reports of {year}", file=sys.stderr)
-    return AnnualReport.objects.filter(report_year__year=year).count()
 
 
 CHILD = """
@@ -166,7 +97,9 @@ def main() -> int:
     args = parser.parse_args()
     with throwaway_database():
         started = time.perf_counter()
-        count = clone_year(args.reports, YEAR)
+        # Two years of about N reports each: YEAR and the previous year for 同比.
+        synthetic(2 * args.reports, years=f"{YEAR - 1}-{YEAR}")
+        count = AnnualReport.objects.filter(report_year__year=YEAR).count()
         if not args.no_audit:
             audit_run(AuditScope(year=YEAR), trigger="基准测试")
         built = time.perf_counter() - started
