@@ -169,17 +169,24 @@ class FindingAdmin(ScopedAdminMixin, admin.ModelAdmin):
                     request, f"已{verb} {changed} 条发现。", messages.SUCCESS
                 )
                 return None
+        findings = list(queryset.select_related("agency"))
         context = {
             **self.admin_site.each_context(request),
             "title": f"{verb}审核发现",
             "verb": verb,
-            "findings": queryset.select_related("agency"),
+            "items": [
+                f"[{f.rule}] {f.agency.name} {f.year}年度：{f.message}"
+                for f in findings
+            ],
+            "selected": [f.pk for f in findings],
             "form": form,
             "action": request.POST.get("action"),
             "opts": self.model._meta,
+            "changelist_url": reverse("admin:reports_finding_changelist"),
             "reason_required": status == Finding.Status.DISMISSED,
+            "reason_label": "理由",
         }
-        return TemplateResponse(request, "admin/reports/finding/review.html", context)
+        return TemplateResponse(request, "admin/reports/reason_form.html", context)
 
 
 class ProvinceWideMixin:

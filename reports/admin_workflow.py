@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 
 from agencies.admin_scope import ScopedAdminMixin
 from reports.history import change_record
@@ -192,15 +193,23 @@ class ReportWorkflowAdminMixin(ScopedAdminMixin):
                 self._move(request, queryset, to_status, verb, reason)
                 return None
             form.add_error("reason", f"{verb}必须填写理由")
+        reports = list(queryset.select_related("agency", "report_year"))
         context = {
             **self.admin_site.each_context(request),  # type: ignore[attr-defined]
             "title": f"{verb}年报",
             "verb": verb,
-            "reports": queryset.select_related("agency", "report_year"),
+            "items": [
+                f"{r.agency.name} {r.report_year.year}年度（{r.get_status_display()}）"
+                for r in reports
+            ],
+            "selected": [r.pk for r in reports],
             "form": form,
             "action": request.POST.get("action"),
             "opts": self.model._meta,  # type: ignore[attr-defined]
+            "changelist_url": reverse("admin:reports_annualreport_changelist"),
+            "reason_required": True,
+            "reason_label": "原因"
+            if verb == "撤回"
+            else "理由（填报单位将看到这段意见）",
         }
-        return TemplateResponse(
-            request, "admin/reports/annualreport/reason_action.html", context
-        )
+        return TemplateResponse(request, "admin/reports/reason_form.html", context)
