@@ -133,11 +133,9 @@ class ReportForm(forms.ModelForm):
         """
         if not self.instance.pk:
             return
-        current = (
-            AnnualReport.objects.select_for_update()
-            .select_related("updated_by")
-            .get(pk=self.instance.pk)
-        )
+        # Lock the report row alone: PostgreSQL refuses FOR UPDATE across the nullable
+        # join to updated_by; the user is read only for the conflict message.
+        current = AnnualReport.objects.select_for_update().get(pk=self.instance.pk)
         if seen is None or seen != current.version:
             raise ValidationError(
                 _conflict_message(current, seen or 0), code="conflict"
