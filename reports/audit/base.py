@@ -86,6 +86,9 @@ class ReportFacts:
     deadline: dt.date | None = None  # for this agency's kind, region overrides applied
     uncertain: tuple[str, ...] = ()
     previous: ReportFacts | None = None  # the same agency's report of year - 1
+    # The narrative's normalised clauses, worked out once (rules.copying.clauses) and kept:
+    # both copying rules need them, and the whole-scope one runs without the sections.
+    clauses: list[str] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from reports.audit.facts import (
     report_ids_in_order,
 )
 from reports.audit.review import findings_history
-from reports.audit.rules import CATALOGUE, run_report_rules, run_scope_rules
+from reports.audit.rules import CATALOGUE, copying, run_report_rules, run_scope_rules
 from reports.models import AnnualReport, AuditRun, Finding, ReportYear
 
 # A run still marked running after this long died without cleaning up (killed, power cut).
@@ -236,8 +236,14 @@ def _observe_ids(
             observed.append(
                 _locate(issue, facts.report_id, facts.agency_id, facts.year)
             )
-        # Cross-report rules need the narrative, not the tables: keep memory flat.
-        light.append(dataclasses.replace(facts, tables={}, previous=None, raw_text=""))
+        # Cross-report rules need the narrative's clauses, not the tables or the text:
+        # keep memory flat and the hand-over from worker processes small.
+        copying.clauses(facts)
+        light.append(
+            dataclasses.replace(
+                facts, tables={}, previous=None, raw_text="", sections={}
+            )
+        )
         if progress is not None:
             progress(len(light))
     return observed, light
@@ -281,32 +287,19 @@ def _persist(
                 fingerprint__in=list(by_print)
             ).select_for_update()
         }
-        to_create, to_update = [], []
+        to_create, to_update, unchanged = [], [], []
         reopened: list[tuple[int, str, int | None, str]] = []
         for print_, seen in by_print.items():
             finding = existing.get(print_)
-            issue = seen.issue
-            values = {
-                "rule": issue.rule,
-                "severity": issue.severity.value,
-                "message": issue.message,
-                "cells": [
-                    {"path": c.path, "value": _json_value(c.value), "raw": c.raw}
-                    for c in issue.cells
-                ],
-                "evidence": issue.evidence,
-                "report_id": seen.report_id,
-                "agency_id": seen.agency_id,
-                "year": seen.year,
-                "last_seen_at": now,
-                "last_run": run,
-            }
+            values = _finding_values(seen)
             if finding is None:
-                to_create.append(Finding(fingerprint=print_, **values))
+                to_create.append(
+                    Finding(
+                        fingerprint=print_, last_seen_at=now, last_run=run, **values
+                    )
+                )
                 opened += 1
                 continue
-            for field, value in values.items():
-                setattr(finding, field, value)
             if finding.status == Finding.Status.FIXED:  # the cause came back
                 reopened.append(
                     (finding.pk, finding.status, finding.report_id, finding.rule)
@@ -317,27 +310,21 @@ def _persist(
                     "",
                 )
                 opened += 1
+            elif all(getattr(finding, f) == v for f, v in values.items()):
+                # Most findings of a nightly run are the same as last night's: one
+                # UPDATE marks them all seen instead of rewriting every column.
+                unchanged.append(finding.pk)
+                continue
+            for field, value in values.items():
+                setattr(finding, field, value)
+            finding.last_seen_at, finding.last_run = now, run
             to_update.append(finding)
         Finding.objects.bulk_create(to_create, batch_size=1000)
-        Finding.objects.bulk_update(
-            to_update,
-            [
-                "rule",
-                "severity",
-                "message",
-                "cells",
-                "evidence",
-                "report",
-                "agency",
-                "year",
-                "last_seen_at",
-                "last_run",
-                "status",
-                "fixed_at",
-                "reason",
-            ],
-            batch_size=1000,
-        )
+        Finding.objects.bulk_update(to_update, _UPDATED_FIELDS, batch_size=1000)
+        for start in range(0, len(unchanged), 10000):
+            Finding.objects.filter(pk__in=unchanged[start : start + 10000]).update(
+                last_seen_at=now, last_run=run
+            )
         gone = (
             scope.findings()
             .filter(status__in=ACTIVE)
@@ -361,6 +348,41 @@ def _persist(
             reason=f"审核 #{run.pk}：问题再次出现",
         )
     return opened, fixed
+
+
+_UPDATED_FIELDS = [
+    "rule",
+    "severity",
+    "message",
+    "cells",
+    "evidence",
+    "report",
+    "agency",
+    "year",
+    "last_seen_at",
+    "last_run",
+    "status",
+    "fixed_at",
+    "reason",
+]
+
+
+def _finding_values(seen: Observed) -> dict[str, object]:
+    """The columns a run writes for what it saw (besides when and by which run)."""
+    issue = seen.issue
+    return {
+        "rule": issue.rule,
+        "severity": issue.severity.value,
+        "message": issue.message,
+        "cells": [
+            {"path": c.path, "value": _json_value(c.value), "raw": c.raw}
+            for c in issue.cells
+        ],
+        "evidence": issue.evidence,
+        "report_id": seen.report_id,
+        "agency_id": seen.agency_id,
+        "year": seen.year,
+    }
 
 
 def _scope_rule_ids() -> list[str]:

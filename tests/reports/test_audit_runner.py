@@ -49,6 +49,30 @@ def test_a_rerun_updates_instead_of_duplicating(demo):
     assert second.opened == 0 and second.fixed == 0
 
 
+def test_a_rerun_marks_unchanged_findings_seen_by_the_new_run(demo):
+    first = audit_run(AuditScope(), trigger="测试")
+    before = dict(Finding.objects.values_list("pk", "message"))
+    second = audit_run(AuditScope(), trigger="测试")
+    active = Finding.objects.exclude(status=Finding.Status.FIXED)
+    assert active.exists()
+    assert not active.filter(last_run=first).exists()
+    assert set(active.values_list("last_run", flat=True)) == {second.pk}
+    assert dict(Finding.objects.values_list("pk", "message")) == before
+
+
+def test_a_rerun_rewrites_a_finding_whose_figures_changed():
+    report = _t4_broken_report()
+    audit_run(AuditScope(), trigger="测试")
+    report_cells_update(report=report, changes={"table4.review.upheld": (12, "12")})
+    run = audit_run(AuditScope(), trigger="测试")
+    finding = Finding.objects.get(rule="T4-total")
+    assert finding.last_run == run and finding.status == Finding.Status.OPEN
+    assert finding.message.endswith("之和为 13")
+    assert any(
+        c["path"] == "table4.review.upheld" and c["value"] == 12 for c in finding.cells
+    )
+
+
 def _t4_broken_report():
     tables = full_tables("2021")
     tables["table4"]["review"] = {

@@ -52,7 +52,17 @@ _BOILERPLATE = re.compile(
 
 
 def clauses(facts: ReportFacts) -> list[str]:
-    """The narrative's clauses, normalised (no own name, figures, punctuation, formulae)."""
+    """The narrative's clauses, normalised (no own name, figures, punctuation, formulae).
+
+    Worked out once per report and kept on the facts: a report is compared as itself, as
+    next year's previous report, and across the year's scope.
+    """
+    if facts.clauses is None:
+        facts.clauses = _clauses(facts)
+    return facts.clauses
+
+
+def _clauses(facts: ReportFacts) -> list[str]:
     text = "\n".join(facts.sections.get(k, "") for k in _SECTIONS)
     if not text.strip():
         return []
