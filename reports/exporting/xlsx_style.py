@@ -13,15 +13,18 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
+from weakref import WeakKeyDictionary
 from xml.sax.saxutils import escape as xml_escape
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -119,6 +122,40 @@ def styled(ws: WriteOnlyWorksheet, value: Any, style: Style) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
+    # Setting font, border and fill one by one hashes each into the workbook's lists (about
+    # 50 µs a cell, openpyxl's hash is recursive); a combination already registered is
+    # copied as its index array. The key is the parts' identities, cheap to hash; the
+    # cached Style keeps those parts alive, so an identity is never reused while cached.
+    known = _style_arrays.setdefault(ws.parent, {})
+    key = _style_key(style)
+    found = known.get(key)
+    if found is None:
+        _apply(cell, style)
+        known[key] = (style, copy(cell._style))
+    else:
+        cell._style = copy(found[1])
+    return cell
+
+
+def _style_key(style: Style) -> tuple:
+    """A Style by its parts' identities (openpyxl's own hash of a Font is slow)."""
+    return (
+        id(style.font),
+        id(style.alignment),
+        style.border,
+        id(style.fill),
+        style.number_format,
+        style.locked,
+    )
+
+
+# Per workbook: each style combination with its registered index array (a StyleArray).
+_style_arrays: WeakKeyDictionary[Workbook, dict[tuple, tuple[Style, StyleArray]]] = (
+    WeakKeyDictionary()
+)
+
+
+def _apply(cell: WriteOnlyCell, style: Style) -> None:
     cell.font = style.font
     if style.alignment is not None:
         cell.alignment = style.alignment
@@ -130,7 +167,6 @@ def styled(ws: WriteOnlyWorksheet, value: Any, style: Style) -> WriteOnlyCell:
         cell.number_format = style.number_format
     if not style.locked:
         cell.protection = UNLOCKED
-    return cell
 
 
 def text_safe(ws: WriteOnlyWorksheet, value: Any) -> Any:
@@ -265,20 +301,20 @@ TABLE_WIDTHS: dict[str, tuple[float, ...]] = {
 
 
 class Canvas:
-    """A sheet drawn by position and flushed in row order to a write-only worksheet."""
+    """A sheet drawn by position, then written in row order: as openpyxl cells (`flush`)
+    or, for sheets of many blocks, straight as sheet XML (`flush_fast`)."""
 
     def __init__(self, ws: WriteOnlyWorksheet) -> None:
         self.ws = ws
-        self.cells: dict[tuple[int, int], WriteOnlyCell] = {}
+        self.cells: dict[tuple[int, int], tuple[Any, Style]] = {}
+        self.heights: dict[int, float] = {}
         self.max_row = 0
         self.max_col = 0
 
-    def put(self, row: int, col: int, value: Any, style: Style) -> WriteOnlyCell:
-        cell = styled(self.ws, value, style)
-        self.cells[(row, col)] = cell
+    def put(self, row: int, col: int, value: Any, style: Style) -> None:
+        self.cells[(row, col)] = (value, style)
         self.max_row = max(self.max_row, row)
         self.max_col = max(self.max_col, col)
-        return cell
 
     def span(
         self,
@@ -288,21 +324,23 @@ class Canvas:
         last_col: int,
         value: Any,
         style: Style,
-    ) -> WriteOnlyCell:
+    ) -> None:
         """A merged range: the value in its first cell, the border drawn on all of them."""
-        first = self.put(row, col, value, style)
+        self.put(row, col, value, style)
         if (last_row, last_col) != (row, col):
-            self.ws.merged_cells.add(
+            # Straight into the set: MultiCellRange.add first tests the new range against
+            # every earlier one (quadratic in a sheet of many region blocks), and a
+            # Canvas never draws overlapping ranges.
+            self.ws.merged_cells.ranges.add(
                 CellRange(min_row=row, min_col=col, max_row=last_row, max_col=last_col)
             )
             for r in range(row, last_row + 1):
                 for c in range(col, last_col + 1):
                     if (r, c) != (row, col):
                         self.put(r, c, None, style)
-        return first
 
     def height(self, row: int, height: float) -> None:
-        self.ws.row_dimensions[row].height = height
+        self.heights[row] = height
 
     def draw_grid(
         self,
@@ -318,8 +356,29 @@ class Canvas:
             self.span(p.row, p.col, p.last_row, p.last_col, value, style)
 
     def flush(self) -> None:
+        """Write the sheet through openpyxl (small sheets)."""
+        for row, height in self.heights.items():
+            self.ws.row_dimensions[row].height = height
         for r in range(1, self.max_row + 1):
-            self.ws.append([self.cells.get((r, c)) for c in range(1, self.max_col + 1)])
+            self.ws.append(
+                [
+                    styled(self.ws, *placed) if placed is not None else None
+                    for placed in (
+                        self.cells.get((r, c)) for c in range(1, self.max_col + 1)
+                    )
+                ]
+            )
+
+    def flush_fast(self) -> FastRows:
+        """Write the sheet as XML rows for `save_with_rows` (sheets of thousands of cells:
+        openpyxl's cell objects cost several times more than the XML)."""
+        rows = FastRows(self.ws, 1, self.max_col)
+        for r in range(1, self.max_row + 1):
+            rows.append_cells(
+                [self.cells.get((r, c)) for c in range(1, self.max_col + 1)],
+                height=self.heights.get(r),
+            )
+        return rows
 
 
 # --- fast rows for long lists -----------------------------------------------------------------
@@ -343,13 +402,38 @@ class FastRows:
         self.row = first_row
         self.letters = [get_column_letter(c) for c in range(1, width + 1)]
         self.file = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self._style_ids: dict[tuple, int] = {}
         self.date_style = self.style_id(
             Style(BODY_FONT, None, False, None, DATE_FORMAT)
         )
 
     def style_id(self, style: Style) -> int:
         """The workbook's index of a style (the `s` attribute of a cell)."""
-        return styled(self.ws, None, style).style_id
+        key = _style_key(style)
+        found = self._style_ids.get(key)
+        if found is None:
+            found = self._style_ids[key] = styled(self.ws, None, style).style_id
+        return found
+
+    def append_cells(
+        self, cells: Sequence[tuple[Any, Style] | None], height: float | None = None
+    ) -> None:
+        """One row of (value, style) cells; a styled empty cell keeps its borders."""
+        extra = f' ht="{height}" customHeight="1"' if height else ""
+        parts = [f'<row r="{self.row}"{extra}>']
+        for index, placed in enumerate(cells):
+            if placed is None:
+                continue
+            value, style = placed
+            ref = f"{self.letters[index]}{self.row}"
+            s = self.style_id(style)
+            if value is None or value == "":
+                parts.append(f'<c r="{ref}" s="{s}"/>')
+            else:
+                parts.append(self._cell(ref, value, s))
+        parts.append("</row>")
+        self.file.write("".join(parts))
+        self.row += 1
 
     def append(self, values: Sequence[Any], styles: Sequence[int | None] = ()) -> None:
         parts = [f'<row r="{self.row}">']
@@ -358,28 +442,38 @@ class FastRows:
                 continue
             ref = f"{self.letters[index]}{self.row}"
             style = styles[index] if index < len(styles) else None
-            s = f' s="{style}"' if style else ""
-            if isinstance(value, bool):
-                parts.append(f'<c r="{ref}" t="b"{s}><v>{int(value)}</v></c>')
-            elif isinstance(value, int | float):
-                parts.append(f'<c r="{ref}"{s}><v>{value}</v></c>')
-            elif isinstance(value, Decimal):
-                parts.append(f'<c r="{ref}"{s}><v>{format(value, "f")}</v></c>')
-            elif isinstance(value, dt.date):
-                if isinstance(value, dt.datetime):
-                    value = value.date()
-                serial = (value - _EPOCH).days
-                style = style or self.date_style
-                parts.append(f'<c r="{ref}" s="{style}"><v>{serial}</v></c>')
-            else:
-                text = xml_escape(_ILLEGAL.sub("", str(value)))
-                parts.append(
-                    f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">'
-                    f"{text}</t></is></c>"
-                )
+            parts.append(self._cell(ref, value, style))
         parts.append("</row>")
         self.file.write("".join(parts))
         self.row += 1
+
+    def _cell(self, ref: str, value: Any, style: int | None) -> str:
+        s = f' s="{style}"' if style else ""
+        kind = value.__class__
+        if kind is int:  # the common case first (bool is its own class)
+            return f'<c r="{ref}"{s}><v>{value}</v></c>'
+        if kind is str:
+            text = xml_escape(_ILLEGAL.sub("", value))
+            return (
+                f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">'
+                f"{text}</t></is></c>"
+            )
+        if isinstance(value, bool):
+            return f'<c r="{ref}" t="b"{s}><v>{int(value)}</v></c>'
+        if isinstance(value, int | float):
+            return f'<c r="{ref}"{s}><v>{value}</v></c>'
+        if isinstance(value, Decimal):
+            return f'<c r="{ref}"{s}><v>{format(value, "f")}</v></c>'
+        if isinstance(value, dt.date):
+            if isinstance(value, dt.datetime):
+                value = value.date()
+            serial = (value - _EPOCH).days
+            return f'<c r="{ref}" s="{style or self.date_style}"><v>{serial}</v></c>'
+        text = xml_escape(_ILLEGAL.sub("", str(value)))
+        return (
+            f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">'
+            f"{text}</t></is></c>"
+        )
 
     @property
     def last_row(self) -> int:
