@@ -13,6 +13,7 @@ from reports.cells import CellValue
 from reports.history import change_record
 from reports.models import AnnualReport, ChangeRecord
 from reports.models.sections import ROW_MODELS
+from reports.totals import totals_refresh
 
 # cell path (table.row.column) -> (value, text as typed)
 CellChanges = dict[str, tuple[CellValue, str]]
@@ -46,6 +47,7 @@ def report_cells_update(
                 column, None
             )  # typed by hand: no longer from the source page
         row.save()
+    totals_refresh([report.pk])
     if changes:
         AnnualReport.objects.filter(pk=report.pk).update(
             updated_by=user, updated_at=timezone.now(), version=F("version") + 1

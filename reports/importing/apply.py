@@ -17,6 +17,7 @@ from reports.history import change_record
 from reports.importing.parsed import ParsedCell, ParsedReport
 from reports.models import AnnualReport, ChangeRecord, ReportYear, SectionRow
 from reports.models.sections import ROW_MODELS
+from reports.totals import totals_refresh
 
 
 @dataclass
@@ -97,6 +98,7 @@ def report_apply(
     )
     for table, model in ROW_MODELS.items():
         model.objects.bulk_create(build_rows(model, report, table, parsed))
+    totals_refresh([report.pk])
     change_record(
         report=report,
         action=ChangeRecord.Action.IMPORTED,
@@ -135,6 +137,7 @@ def copy_as_new_revision(
             row.pk = row.id = None
             row.report = locked
         model.objects.bulk_create(rows[table])
+    totals_refresh([locked.pk])
     return locked
 
 

@@ -82,6 +82,39 @@ class AnnualReport(models.Model):
         related_name="+",
     )
 
+    # Totals of table 三 and 四 kept on the report for the overview's trends: derived
+    # from the table rows by reports.totals.totals_refresh, never typed in.
+    total_applications = models.PositiveIntegerField(
+        "本年新收申请", null=True, blank=True, editable=False
+    )
+    total_granted = models.PositiveIntegerField(
+        "予以公开", null=True, blank=True, editable=False
+    )
+    total_partially_granted = models.PositiveIntegerField(
+        "部分公开", null=True, blank=True, editable=False
+    )
+    total_withheld = models.PositiveIntegerField(
+        "不予公开", null=True, blank=True, editable=False
+    )
+    total_unavailable = models.PositiveIntegerField(
+        "无法提供", null=True, blank=True, editable=False
+    )
+    total_not_processed = models.PositiveIntegerField(
+        "不予处理", null=True, blank=True, editable=False
+    )
+    total_other = models.PositiveIntegerField(
+        "其他处理", null=True, blank=True, editable=False
+    )
+    total_review = models.PositiveIntegerField(
+        "行政复议总计", null=True, blank=True, editable=False
+    )
+    total_litigation_direct = models.PositiveIntegerField(
+        "行政诉讼（直接起诉）总计", null=True, blank=True, editable=False
+    )
+    total_litigation_after_review = models.PositiveIntegerField(
+        "行政诉讼（复议后起诉）总计", null=True, blank=True, editable=False
+    )
+
     class Meta:
         verbose_name = "年度报告"
         verbose_name_plural = "年度报告"
@@ -113,8 +146,8 @@ class AnnualReport(models.Model):
                 condition=Q(withdrawn=False),
                 name="reports_report_live_by_year",
             ),
-            # 总览 (overview): the current report of each agency for a year, read from the
-            # index alone (coverage, status counts); see reports/overview/selectors.py.
+            # 总览 (overview): the live current report of each agency for a year, read from
+            # the index alone (coverage, status counts); see reports/overview/selectors.py.
             models.Index(
                 fields=[
                     "report_year",
@@ -124,8 +157,28 @@ class AnnualReport(models.Model):
                     "publication_date",
                     "updated_at",
                 ],
-                condition=Q(is_current=True),
+                condition=Q(is_current=True, withdrawn=False),
                 name="reports_report_current_cover",
+            ),
+            # 总览 trends: the stored totals of each year's live reports, summed from the
+            # index alone (reports/totals.py).
+            models.Index(
+                fields=[
+                    "report_year",
+                    "agency",
+                    "total_applications",
+                    "total_granted",
+                    "total_partially_granted",
+                    "total_withheld",
+                    "total_unavailable",
+                    "total_not_processed",
+                    "total_other",
+                    "total_review",
+                    "total_litigation_direct",
+                    "total_litigation_after_review",
+                ],
+                condition=Q(is_current=True, withdrawn=False),
+                name="reports_report_live_totals",
             ),
             # Import: "the same file twice is skipped" looks reports up by file hash.
             models.Index(fields=["source_sha256"], name="reports_report_sha256_idx"),

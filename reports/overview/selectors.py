@@ -8,25 +8,20 @@ reports in Python: no per-region query loops.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Count,
     ExpressionWrapper,
     FilteredRelation,
-    Max,
     Q,
     QuerySet,
-    Sum,
 )
 
 from agencies.models import Agency, Region
-from reports import schema
 from reports.audit.base import SEVERITY_RANK, Severity
 from reports.audit.facts import Deadlines
 from reports.audit.rules import CATALOGUE
@@ -35,46 +30,13 @@ from reports.models import (
     DeadlineOverride,
     Finding,
     ReportYear,
-    Table3Row,
-    Table4Row,
 )
 from reports.overview import expressions as ex
+from reports.totals import OUTCOMES, REVIEW_BLOCKS, TOTAL_FIELDS, totals_sums
 
 FIRST_TREND_YEAR = 2019
 ACTIVE_FINDING = (Finding.Status.OPEN, Finding.Status.CONFIRMED)
 SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
-
-# Table 三 result rows by outcome (spec §3); 2019 `other_processing` = Σ 2021 other_*.
-OUTCOMES: tuple[tuple[str, str], ...] = (
-    ("granted", "予以公开"),
-    ("partially_granted", "部分公开"),
-    ("withheld", "不予公开"),
-    ("unavailable", "无法提供"),
-    ("not_processed", "不予处理"),
-    ("other", "其他处理"),
-)
-
-
-def _outcome_of(row_key: str) -> str | None:
-    if row_key in ("granted", "partially_granted"):
-        return row_key
-    for prefix in ("withheld", "unavailable", "not_processed", "other"):
-        if row_key.startswith(prefix + "_"):
-            return prefix
-    return None
-
-
-OUTCOME_ROWS: dict[str, str] = {
-    row.key: outcome
-    for table in (schema.TABLE3_2021, schema.TABLE3_2019)
-    for row in table.rows
-    if (outcome := _outcome_of(row.key)) is not None
-}
-REVIEW_BLOCKS: tuple[tuple[str, str], ...] = (
-    ("review", "行政复议"),
-    ("litigation_direct", "行政诉讼（未经复议直接起诉）"),
-    ("litigation_after_review", "行政诉讼（复议后起诉）"),
-)
 
 
 # --- the page's region and year -----------------------------------------------------------
@@ -166,7 +128,12 @@ def _with_standing(
     return agencies.annotate(
         current=FilteredRelation(
             "reports",
-            condition=Q(reports__report_year=year, reports__is_current=True),
+            # A withdrawn report is kept but no longer counts as received.
+            condition=Q(
+                reports__report_year=year,
+                reports__is_current=True,
+                reports__withdrawn=False,
+            ),
         ),
         deadline=ex.deadline_case(
             deadlines, kind="kind", path="region__path", year=year.year
@@ -368,12 +335,8 @@ def open_findings(*, year: ReportYear, regions: RegionView) -> OpenFindings:
 
 # --- trends -------------------------------------------------------------------------------
 
-# Per-year sums are cached: at 100,000 reports they read ~2.5 million table rows (seconds),
-# while the page must answer in well under a second. A year's entry is keyed by a stamp of
-# that year's current reports (how many, the latest change, the highest id), so an import,
-# a new revision, a cell edit or a deletion is seen at once. Moving an agency to another
-# region changes no report, so the entries also expire after a few minutes.
-TREND_CACHE_SECONDS = 300
+# Per-year sums come from the totals stored on each report (reports/totals.py): at 100,000
+# reports that is one GROUP BY over the reports instead of ~2.5 million table rows.
 
 
 @dataclass(frozen=True)
@@ -390,31 +353,11 @@ class Trends:
 def trends(
     *, year: ReportYear, regions: RegionView, collected: Sequence[ReportYear]
 ) -> Trends:
-    """Applications received, their outcomes and table 四 totals, per year up to `year`.
-
-    One query for the stamps; three more only for the years whose cached sums are stale.
-    """
+    """Applications received, their outcomes and table 四 totals, per year up to `year`:
+    one query over the reports' stored totals."""
     years = list(range(min(FIRST_TREND_YEAR, year.year), year.year + 1))
     wanted = [y for y in collected if y.year in years]
-    stamps = {
-        year_id: (n, str(changed), last)
-        for year_id, n, changed, last in AnnualReport.objects.filter(
-            is_current=True, report_year__in=wanted
-        )
-        .values_list("report_year_id")
-        .annotate(Count("pk"), Max("updated_at"), Max("pk"))
-        .order_by()
-    }
-    keys = {y.year: _cache_key(regions.path, y.year, stamps.get(y.pk)) for y in wanted}
-    sums = cache.get_many(list(keys.values()))
-    stale = [y for y in wanted if keys[y.year] not in sums]
-    if stale:
-        fresh = _year_sums(stale, regions)
-        cache.set_many(
-            {keys[y.year]: fresh[y.year] for y in stale}, TREND_CACHE_SECONDS
-        )
-        sums.update({keys[y.year]: fresh[y.year] for y in stale})
-    by_year = {y: sums[key] for y, key in keys.items()}
+    by_year = _year_sums(wanted, regions)
 
     def series(key: str) -> list[int | None]:
         return [by_year[y][key] if y in by_year else None for y in years]
@@ -422,49 +365,28 @@ def trends(
     return Trends(
         years=years,
         reports=series("reports"),
-        applications=series("new_received"),
-        outcomes={key: series(key) for key, _ in OUTCOMES},
-        reviews={key: series(key) for key, _ in REVIEW_BLOCKS},
+        applications=series("total_applications"),
+        outcomes={key: series(f"total_{key}") for key, _ in OUTCOMES},
+        reviews={key: series(f"total_{key}") for key, _ in REVIEW_BLOCKS},
     )
-
-
-def _cache_key(path: str, year: int, stamp: tuple | None) -> str:
-    digest = hashlib.sha256(repr((path, year, stamp)).encode()).hexdigest()[:32]
-    return f"reports:overview:trend:{digest}"
 
 
 def _year_sums(years: Sequence[ReportYear], regions: RegionView) -> dict[int, dict]:
-    """Each year's report count and table sums in the region: three GROUP BY queries."""
-    reports = AnnualReport.objects.filter(is_current=True, report_year__in=years)
+    """Each collected year's live report count and summed totals in the region (0 where
+    no report of the year had a number)."""
+    reports = AnnualReport.objects.filter(
+        is_current=True, withdrawn=False, report_year__in=years
+    )
     if regions.chosen is not None:
         reports = reports.filter(agency__region__path__startswith=regions.path)
-    names = {y.pk: y.year for y in years}
-    keys = ["reports", "new_received", *(k for k, _ in OUTCOMES)]
-    keys += [k for k, _ in REVIEW_BLOCKS]
-    out = {y.year: dict.fromkeys(keys, 0) for y in years}
-    for year_id, n in (
-        reports.values_list("report_year_id").annotate(Count("pk")).order_by()
-    ):
-        out[names[year_id]]["reports"] = n
-    report_ids = reports.values("pk")
-    t3 = (
-        Table3Row.objects.filter(
-            report__in=report_ids, row_key__in=["new_received", *OUTCOME_ROWS]
-        )
-        .values_list("report__report_year_id", "row_key")
-        .annotate(Sum("total"))
+    rows = (
+        reports.values("report_year__year")
+        # Count agencies, not ids: every column read is in reports_report_live_totals,
+        # so PostgreSQL answers from the index alone.
+        .annotate(reports=Count("agency"), **totals_sums())
         .order_by()
     )
-    for year_id, row_key, total in t3:
-        key = "new_received" if row_key == "new_received" else OUTCOME_ROWS[row_key]
-        out[names[year_id]][key] += total or 0
-    t4 = (
-        Table4Row.objects.filter(report__in=report_ids)
-        .values_list("report__report_year_id", "row_key")
-        .annotate(Sum("total"))
-        .order_by()
-    )
-    for year_id, row_key, total in t4:
-        if row_key in out[names[year_id]]:
-            out[names[year_id]][row_key] += total or 0
+    out = {y.year: {"reports": 0, **dict.fromkeys(TOTAL_FIELDS, 0)} for y in years}
+    for row in rows:
+        out[row.pop("report_year__year")].update(row)
     return out

@@ -15,6 +15,7 @@ from reports.management.progress import Progress
 from reports.models import AnnualReport, ChangeRecord, Finding
 from reports.models.sections import ROW_MODELS
 from reports.synthetic import draw, plan
+from reports.totals import totals_refresh
 
 BATCH = 2000
 SYNTHETIC_PREFIX = "9"  # the division codes of the synthetic tree
@@ -142,6 +143,7 @@ class Command(BaseCommand):
             else:
                 rows = [row for r, p in pairs for row in build_rows(model, r, table, p)]
                 model.objects.bulk_create(rows, batch_size=5000)
+        totals_refresh([report.pk for report in reports])
         return len(reports)
 
     @transaction.atomic

@@ -16,6 +16,7 @@ from reports.audit.runner import AuditScope, audit_run
 from reports.demo import MISSING
 from reports.models import AnnualReport, Finding, Table3Row
 from reports.services import report_cells_update
+from reports.workflow import report_withdraw
 from tests.factories import make_agency, make_region, make_report
 
 pytestmark = pytest.mark.django_db
@@ -229,18 +230,13 @@ def test_an_empty_database_says_what_to_do(db, admin_client_logged_in):
     assert "尚未设置报告年度" in text
 
 
-def test_trend_sums_are_cached_until_a_report_changes(demo, admin_client_logged_in):
+def test_trends_follow_a_cell_edit_at_once(demo, admin_client_logged_in):
     client = admin_client_logged_in
 
     def received_2024(response) -> int:
         return response.context["panels"][-1].grids[0].lines[-1].cells[1].value
 
-    with CaptureQueriesContext(connection) as cold:
-        first = _page(client)
-    with CaptureQueriesContext(connection) as warm:
-        second = _page(client)
-    assert len(warm) == len(cold) - 3  # the three table sums come from the cache
-    assert received_2024(second) == received_2024(first)
+    first = _page(client)
     report = AnnualReport.objects.filter(
         is_current=True, report_year__year=2024
     ).first()
@@ -250,3 +246,21 @@ def test_trend_sums_are_cached_until_a_report_changes(demo, admin_client_logged_
         changes={"table3.new_received.total": (total + 10, str(total + 10))},
     )
     assert received_2024(_page(client)) == received_2024(first) + 10
+
+
+def test_a_withdrawn_report_no_longer_counts(demo, admin_client_logged_in, superuser):
+    client = admin_client_logged_in
+
+    def received_2024(response) -> int:
+        return response.context["panels"][-1].grids[0].lines[-1].cells[1].value
+
+    first = _page(client, year=2024)
+    report = AnnualReport.objects.filter(
+        is_current=True, report_year__year=2024
+    ).first()
+    received = report.table3_rows.get(row_key="new_received").total
+    report_withdraw(report=report, user=superuser, reason="报错了文件")
+    second = _page(client, year=2024)
+    assert received_2024(second) == received_2024(first) - received
+    before, after = dict(first.context["headline"]), dict(second.context["headline"])
+    assert after["已报送"].value == before["已报送"].value - 1
