@@ -435,9 +435,13 @@ class ReportImportViews:
     ) -> None:
         created = sum(1 for r in saved if r.action == "created")
         revised = len(saved) - created
-        summary = f"导入完成：新建年报 {created} 份，新版本 {revised} 份"
-        if skipped:
-            summary += f"，跳过 {len(skipped)} 份（同一文件已导入）"
+        # Only what happened: "新建年报 0 份" makes a reader look for what went missing.
+        parts = [
+            f"新建年报 {created} 份" if created else "",
+            f"新版本 {revised} 份（原版本保留为旧版本）" if revised else "",
+            f"跳过 {len(skipped)} 份（同一文件已导入）" if skipped else "",
+        ]
+        summary = "导入完成：" + "，".join(part for part in parts if part)
         links = format_html_join(
             "、",
             '<a href="{}">{} {} 年（第 {} 版）</a>',
@@ -452,7 +456,15 @@ class ReportImportViews:
             ),
         )
         if saved or skipped:
-            messages.success(request, format_html("{}：{}", summary, links))
+            messages.success(request, format_html("{}：{}。", summary, links))
+        if saved:
+            # The preview showed what the audit will find; the report page lists findings
+            # only once an audit has run over the saved report.
+            messages.info(
+                request,
+                "审核发现要在审核运行后才列在年报页面：可等定时审核，"
+                "或在列表中勾选年报后执行“对所选年报运行审核”。",
+            )
         else:
             messages.warning(request, "没有保存任何年报。")
 

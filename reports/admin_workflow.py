@@ -6,16 +6,21 @@ module owns the rules of who may do what to which report.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from agencies.admin_scope import ScopedAdminMixin
+from reports import schema
 from reports.history import change_record
-from reports.models import AnnualReport, ChangeRecord
+from reports.models import AnnualReport, ChangeRecord, Finding
 from reports.workflow import (
     WorkflowError,
     can_edit,
@@ -39,6 +44,83 @@ TRACKED_FIELDS = (
     "other_matters",
     "raw_text",
 )
+
+
+# Keys of the changes findings_history records: "审核发现 #<id>（<rule>）".
+FINDING_CHANGE_PREFIX = "审核发现"
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    """One changed field, cell or finding of a history record, named in Chinese."""
+
+    label: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """A history record and its changes as the report page lists them."""
+
+    record: ChangeRecord
+    lines: list[ChangeLine]
+
+
+def history_entries(
+    records: list[ChangeRecord], layout: str = schema.Layout.Y2021
+) -> list[HistoryEntry]:
+    """The report's change records with field names, cell paths and status codes put
+    into the words of the form (状态：已提交 → 退回修改, not status: submitted → returned)."""
+    return [
+        HistoryEntry(
+            record,
+            [
+                ChangeLine(
+                    change_label(key, layout),
+                    change_value(key, pair[0]),
+                    change_value(key, pair[1]),
+                )
+                for key, pair in record.changes.items()
+            ],
+        )
+        for record in records
+    ]
+
+
+def change_label(key: str, layout: str) -> str:
+    """A history key in words: a report field's label, a cell's name, or the key."""
+    parts = key.split(".")
+    if len(parts) == 3 and parts[0] in schema.TABLE_LABELS:
+        return schema.cell_label(*parts, layout)
+    try:
+        return str(AnnualReport._meta.get_field(key).verbose_name)
+    except FieldDoesNotExist:
+        return key
+
+
+def change_value(key: str, value: Any) -> Any:
+    """A recorded value in words: status codes by their label, yes/no for flags."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    labels: dict[str, str] = {}
+    if key == "status":
+        labels = dict(Status.choices)
+    elif key == "layout":
+        labels = schema.LAYOUT_LABELS
+    elif key.startswith(FINDING_CHANGE_PREFIX):
+        labels = dict(Finding.Status.choices)
+    return labels.get(value, value) if isinstance(value, str) else value
+
+
+def report_label(report: AnnualReport) -> str:
+    """How a bulk action names a report: agency, year, revision when not the first,
+    status (the list may hold two revisions of one year)."""
+    revision = f" 第 {report.revision} 版" if report.revision > 1 else ""
+    return (
+        f"{report.agency.name} {report.report_year.year}年度{revision}"
+        f"（{report.get_status_display()}）"
+    )
 
 
 class WithdrawnFilter(admin.SimpleListFilter):
@@ -99,7 +181,9 @@ class ReportWorkflowAdminMixin(ScopedAdminMixin):
         extra = dict(extra_context or {})
         if report is not None:
             extra["transitions"] = list(report.transitions.select_related("user"))
-            extra["history"] = list(report.changes.select_related("user")[:100])
+            extra["history"] = history_entries(
+                list(report.changes.select_related("user")[:100]), report.layout
+            )
         return super().change_view(request, object_id, form_url, extra)  # type: ignore[misc]
 
     def save_model(self, request, obj: AnnualReport, form, change) -> None:
@@ -198,10 +282,7 @@ class ReportWorkflowAdminMixin(ScopedAdminMixin):
             **self.admin_site.each_context(request),  # type: ignore[attr-defined]
             "title": f"{verb}年报",
             "verb": verb,
-            "items": [
-                f"{r.agency.name} {r.report_year.year}年度（{r.get_status_display()}）"
-                for r in reports
-            ],
+            "items": [report_label(r) for r in reports],
             "selected": [r.pk for r in reports],
             "form": form,
             "action": request.POST.get("action"),

@@ -186,7 +186,8 @@ def test_real_pdf_previews_and_confirm_saves_the_parsed_cells(
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == CHANGELIST_URL
     text = response.content.decode()
-    assert "导入完成：新建年报 1 份，新版本 0 份" in text
+    assert "导入完成：新建年报 1 份：" in text and "新版本" not in text
+    assert "审核发现要在审核运行后才列在年报页面" in text
     assert AnnualReport.objects.count() == before + 1
     assert not (_staging(media_root) / token).exists()
 
@@ -302,6 +303,8 @@ def test_text_that_is_not_a_report_is_refused(admin_client_logged_in):
     page = _preview(admin_client_logged_in, token)
     assert "not_annual_report" in page and "不是政府信息公开工作年度报告" in page
     assert 'name="_confirm"' not in page
+    # Nothing to confirm: the page does not ask for 确认导入.
+    assert "所有文件都无法读取" in page and "然后点击页面底部的“确认导入”" not in page
 
 
 def test_oversized_upload_is_refused_before_parsing(admin_client_logged_in, settings):

@@ -132,6 +132,8 @@ def test_the_agency_sees_the_reviewers_comment(people):
     assert page.status_code == 200
     text = page.content.decode()
     assert "审核流转与意见" in text and "请补充表四数据" in text
+    # The history names the field and statuses in words, not as codes.
+    assert "状态：审核中 → 退回修改" in text and "status：" not in text
 
 
 def test_a_filer_cannot_review_and_illegal_moves_are_refused(people):
@@ -168,6 +170,22 @@ def test_an_accepted_report_is_read_only_and_superseded_by_a_new_revision(people
         Table3Row.objects.get(report=revision, row_key="new_received").total == before
     )
     assert ChangeRecord.objects.filter(report=revision, action="revised").exists()
+    # Both revisions stay on the list: each page says which one it is.
+    assert "已由新版本取代，仅供查阅" in client.get(url).content.decode()
+    current = reverse("admin:reports_annualreport_change", args=[revision.pk])
+    assert "第 2 版（现行版本" in client.get(current).content.decode()
+
+
+def test_the_reason_page_names_the_revision(people):
+    report = people.own
+    _set_status(report, Status.ACCEPTED)
+    _act(_client(people.filer), "new_revision", report)
+    revision = AnnualReport.objects.get(
+        agency=report.agency, report_year=report.report_year, is_current=True
+    )
+    _set_status(revision, Status.IN_REVIEW)
+    page = _act(_client(people.reviewer), "return_reports", revision)
+    assert f"{report.agency.name} 2024年度 第 2 版（审核中）" in page
 
 
 def test_withdrawn_reports_leave_the_list_but_are_never_deleted(people):
@@ -306,6 +324,46 @@ def test_import_preview_refuses_an_agency_outside_the_scope(people, tmp_path, se
     assert "不在您的管辖范围内" in page.content.decode()
 
 
+def test_import_preview_offers_creating_an_agency_only_to_who_may(
+    people, tmp_path, settings
+):
+    import json
+
+    settings.IMPORT_STAGING_ROOT = tmp_path / "staging"
+    document = tmp_path / "new.json"
+    document.write_text(
+        json.dumps(
+            {"agency": "淮安市新设局", "year": 2024, "format": "2021"},
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+
+    def preview(user) -> str:
+        with document.open("rb") as handle:
+            return (
+                _client(user)
+                .post(
+                    reverse("admin:reports_annualreport_import"),
+                    {"files": handle},
+                    follow=True,
+                )
+                .content.decode()
+            )
+
+    reviewer_page = preview(people.reviewer)
+    assert "名录中没有“淮安市新设局”" in reviewer_page
+    assert (
+        "在名录中新建机关" not in reviewer_page
+        and 'value="create"' not in reviewer_page
+    )
+    assert "请联系省级管理员在名录中新建" in reviewer_page
+    assert 'type="hidden" name="r0-0-agency_action" value="existing"' in reviewer_page
+    admin_page = preview(people.admin)
+    assert "在名录中新建机关" in admin_page and 'value="create"' in admin_page
+    assert "请联系省级管理员" not in admin_page
+
+
 # --- no lost updates and history -------------------------------------------------------------
 
 
@@ -360,7 +418,9 @@ def test_edits_are_recorded_with_before_and_after(people):
     before, after = cells.changes["table3.granted.natural_person"]
     assert after == "/" and before != "/"
     page = client.get(url).content.decode()
-    assert "变更记录" in page and "新标题" in page
+    assert "变更记录" in page and f"标题：{old_title} → 新标题" in page
+    assert "表三「（一）予以公开」·自然人：" in page
+    assert "table3.granted.natural_person：" not in page
 
 
 def test_an_import_batch_is_one_traceable_event(people, corpus_dir, tmp_path):
@@ -405,6 +465,10 @@ def test_finding_review_status_changes_are_recorded(people):
     record = ChangeRecord.objects.get(report=finding.report, action="finding")
     assert list(record.changes.values()) == [["open", "dismissed"]]
     assert record.user == people.reviewer and record.reason == "原文如此"
+    page = client.get(
+        reverse("admin:reports_annualreport_change", args=[finding.report.pk])
+    ).content.decode()
+    assert f"审核发现 #{finding.pk}（{finding.rule}）：待处理 → 已排除" in page
 
 
 def test_the_overview_follows_the_scope(people):
