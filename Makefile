@@ -7,6 +7,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The browser tests run on PostgreSQL unless DATABASE_URL names another database.
+E2E_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/reports_e2e
+# The benchmarks (bench/run_all.py) too; they create and drop test_reports_bench on it.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/reports_bench
 
 .PHONY: install demo test lint format e2e bench clean
 
@@ -26,6 +30,17 @@ demo: install
 
 test: install
 	$(PY) -m pytest
+
+# Browser tests (tests/e2e): Playwright drives /usr/bin/chromium against the live server.
+# Screenshots of every step: var/e2e-artifacts/<test name>/NN-step.png.
+e2e: install
+	DATABASE_URL="$${DATABASE_URL:-$(E2E_DATABASE_URL)}" $(PY) -m pytest -m e2e tests/e2e; \
+	status=$$?; echo "截图（screenshots）：var/e2e-artifacts/<测试名>/"; exit $$status
+
+# All benchmarks at the agreed sizes (an hour or more); rewrites the figures in
+# docs/benchmarks.md. BENCH_ARGS passes options, e.g. BENCH_ARGS="--only audit" or "--small".
+bench: install
+	DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" $(PY) bench/run_all.py $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -71,6 +71,8 @@ def main() -> int:
         print("target: 100,000 reports in under 60 s")
         result = {
             "reports": run.reports_checked,
+            "workers": args.workers,
+            "build_s": round(loaded),
             "audit_s": round(audited, 1),
             "audit_peak_mb": round(peak_mb),
         }

@@ -17,6 +17,7 @@ Target: under 300 ms with 100,000 reports on PostgreSQL, a constant number of qu
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -147,18 +148,33 @@ def main() -> int:
         base = reverse("admin:reports_annualreport_overview")
         print(f"database: {connection.vendor}; reports: {AnnualReport.objects.count()}")
         print(f"findings: {Finding.objects.count()}; data built in {built:.0f} s")
+        pages = {}
         for label, url in (
             ("whole tree", base),
             ("淮安市", f"{base}?region=320800"),
             ("2023, 宿迁市", f"{base}?year=2023&region=321300"),
         ):
             m = measure(client, url, args.repeat)
+            pages[label] = {
+                "warm_ms": round(m["warm_ms"]),
+                "warm_queries": m["warm_queries"],
+                "cold_ms": round(m["cold_ms"]),
+                "cold_queries": m["cold_queries"],
+            }
             print(
                 f"{label:>12}: warm median {m['warm_ms']:.0f} ms over {args.repeat} "
                 f"requests, {m['warm_queries']} queries; cold (trend cache empty) "
                 f"{m['cold_ms']:.0f} ms, {m['cold_queries']} queries"
             )
         print("target: under 300 ms with 100,000 reports, constant queries")
+        result = {
+            "reports": AnnualReport.objects.count(),
+            "findings": Finding.objects.count(),
+            "build_s": round(built),
+            "repeat": args.repeat,
+            "pages": pages,
+        }
+        print("RESULT " + json.dumps(result, ensure_ascii=False))
     return 0
 
 

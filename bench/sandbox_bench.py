@@ -12,6 +12,7 @@ pickle, reap). Skips cleanly, saying why, when the corpus is absent.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -90,6 +91,13 @@ def main(argv: list[str] | None = None) -> int:
         f"isolated call doing nothing: median {statistics.median(empty):.1f} ms "
         f"(fork, limits, pipe, pickle, reap)"
     )
+    result = {
+        "documents": len(extras),
+        "sandbox_extra_median_ms": round(statistics.median(extras), 1),
+        "sandbox_extra_max_ms": round(max(extras), 1),
+        "sandbox_empty_call_ms": round(statistics.median(empty), 1),
+    }
+    print("RESULT " + json.dumps(result))
     return 0
 
 

@@ -118,6 +118,17 @@ def main() -> int:
             "(Django and openpyxl loaded)"
         )
         print("target: 100,000 reports in under 60 s and under 300 MB")
+        summary = {
+            "reports": count,
+            "year": YEAR,
+            "build_s": round(built),
+            "summary_s": round(result["seconds"], 1),
+            "summary_peak_mb": round(result["peak_mb"]),
+            "summary_size_mb": round(size_mb, 1),
+            "agencies": result["agencies"],
+            "findings": result["findings"],
+        }
+        print("RESULT " + json.dumps(summary))
     return 0
 
 

@@ -98,18 +98,53 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 # SQLite under var/ by default so a new user runs in minutes; production uses DATABASE_URL.
 DEFAULT_SQLITE = f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", "") or DEFAULT_SQLITE,
+
+
+def database(url: str, **extra: object) -> dict:
+    """One DATABASES entry from a URL, with the connection settings of the environment.
+
+    Behind PgBouncer in transaction mode, DB_DISABLE_SERVER_SIDE_CURSORS=1: a named
+    cursor (QuerySet.iterator()) cannot outlive the transaction that the pooler gives it.
+    """
+    config = dj_database_url.parse(
+        url,
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
+        disable_server_side_cursors=env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False),
+        **extra,
     )
-}
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Reviewers click while a scheduled job writes: wait for the lock instead of failing.
+        config.setdefault("OPTIONS", {})["timeout"] = 20
+        config["CONN_MAX_AGE"] = 0
+    return config
+
+
+DATABASES = {"default": database(os.environ.get("DATABASE_URL", "") or DEFAULT_SQLITE)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Reviewers click while a scheduled job writes: wait for the lock instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     (BASE_DIR / "var").mkdir(exist_ok=True)
+
+# A PostgreSQL streaming replica for the read-only heavy pages (the overview, the summary
+# workbook); everything else reads the primary (config/routers.py). Tests mirror default.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = database(
+        DATABASE_REPLICA_URL, test_options={"MIRROR": "default"}
+    )
+    DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+    MIDDLEWARE += ["config.routers.ReplicaReadsMiddleware"]
+
+# Django's cache is per process by default (local memory), and the application itself does
+# not use it; django-import-export's CacheStorage does, and needs one that every gunicorn
+# worker and app server shares: DB_CACHE_TABLE=<table> (`manage.py createcachetable` once).
+DB_CACHE_TABLE = os.environ.get("DB_CACHE_TABLE", "")
+if DB_CACHE_TABLE:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": DB_CACHE_TABLE,
+        }
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -162,6 +197,14 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Where an uploaded CSV/Excel file waits between the dry run and its confirmation: the
+# local temporary folder by default. With several application servers the confirmation may
+# reach another one: import_export.tmp_storages.CacheStorage (with DB_CACHE_TABLE) or
+# MediaStorage (MEDIA_ROOT on shared storage). docs/deployment.md, section 10.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = (
+    os.environ.get("IMPORT_EXPORT_TMP_STORAGE_CLASS", "")
+    or "import_export.tmp_storages.TempFolderStorage"
+)
 
 # --- Security: on whenever DEBUG is off (manage.py check --deploy is clean then). ------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

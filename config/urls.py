@@ -5,6 +5,8 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 admin.site.site_header = "政府信息公开工作年度报告管理系统"
+# The admin is the whole site: no "查看站点" link leading back to itself.
+admin.site.site_url = None
 admin.site.site_title = "年报管理系统"
 admin.site.index_title = "年报管理"
 

@@ -20,6 +20,7 @@ from agencies.admin_filters import AgencyRegionFilter
 from agencies.admin_scope import ProvinceImportMixin
 from agencies.models import Agency, Region
 from agencies.scope import scope_for
+from config.routers import replica_reads
 from reports import (
     admin_audit,  # noqa: F401  (registers the findings admin)
     selectors,
@@ -109,7 +110,9 @@ class ReportExcelAdminMixin(ProvinceImportMixin, ImportExportMixin):
             report_ids=tuple(queryset.values_list("pk", flat=True)),
         )
         buffer = io.BytesIO()
-        build_summary(scope, buffer, generated_by=request.user.get_username())
+        # Read-only and heavy: from the streaming replica when there is one.
+        with replica_reads():
+            build_summary(scope, buffer, generated_by=request.user.get_username())
         buffer.seek(0)
         return FileResponse(
             buffer, as_attachment=True, filename=f"年报汇总表_{years[0]}年度.xlsx"
@@ -192,12 +195,13 @@ class AnnualReportAdmin(
         "agency",
         "region_name",
         "year_label",
+        # Next to the year: two rows of one agency and year differ only in 版次.
+        "revision",
         "status",
         "layout",
         "new_received_total_display",
         "total_processed_total_display",
         "publication_date",
-        "revision",
     ]
     list_display_links = ["agency"]
     list_filter = [

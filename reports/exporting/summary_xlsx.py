@@ -205,6 +205,8 @@ def _figure_head(figure: sel.KeyFigure) -> str:
     name = row.short_label or row.label
     if figure.table == "table4" and row.group != row.label:
         name = f"{row.group}·{row.label}"
+    if name.endswith(column.label):  # （七）总计 · 总计 says 总计 once
+        return name
     return f"{name}\n{column.label}"
 
 
