@@ -8,11 +8,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path
 from django.utils import timezone
+from django.utils.text import smart_split, unescape_string_literal
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
@@ -300,6 +301,24 @@ class AnnualReportAdmin(
         from reports.overview.filters import REPORT_FILTERS
 
         return [*super().get_list_filter(request), *REPORT_FILTERS]
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[AnnualReport], search_term: str
+    ) -> tuple[QuerySet[AnnualReport], bool]:
+        """Reports of the agencies whose name or an alias holds every word of the search.
+
+        Through a subquery of agency ids, never a join to the aliases: the join makes the
+        admin add DISTINCT, which at 100,000 reports de-duplicates every wide row matched
+        (1.1 s for a common word such as 人民政府).
+        """
+        words = [w for w in smart_split(search_term) if w.strip("\"'")]
+        for word in words:
+            word = unescape_string_literal(word) if word[0] in "\"'" else word
+            agencies = Agency.objects.filter(
+                Q(name__icontains=word) | Q(aliases__name__icontains=word)
+            ).values("pk")
+            queryset = queryset.filter(agency__in=agencies)
+        return queryset, False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AnnualReport]:
         qs = (

@@ -269,6 +269,22 @@ def test_search_finds_reports_by_agency_alias(admin_client_logged_in):
     assert [r.agency.name for r in page.context["cl"].result_list] == ["洪泽区人民政府"]
 
 
+def test_search_words_all_match_and_an_agency_with_aliases_is_listed_once(
+    admin_client_logged_in,
+):
+    agency = make_agency(
+        "洪泽区人民政府", aliases=("洪泽区政府", "淮安市洪泽区人民政府")
+    )
+    make_report(agency)
+    make_report(make_agency("洪泽区财政局"))
+    url = reverse("admin:reports_annualreport_changelist")
+    page = admin_client_logged_in.get(url, {"q": "洪泽区 政府"})
+    listed = [r.agency.name for r in page.context["cl"].result_list]
+    assert listed == ["洪泽区人民政府"]  # both aliases match: still one row
+    page = admin_client_logged_in.get(url, {"q": "洪泽区 公安局"})
+    assert list(page.context["cl"].result_list) == []
+
+
 @pytest.mark.parametrize(
     ("model", "field", "term", "expected"),
     [
