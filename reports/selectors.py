@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 
 from agencies.models import Region
 from reports.models import AnnualReport, Table3Row
@@ -45,16 +45,15 @@ def reports_in_scope(
 
 
 def with_application_totals(qs: QuerySet[AnnualReport]) -> QuerySet[AnnualReport]:
-    """Annotate 本年新收 and （七）总计 totals of table 三 (one query, no N+1)."""
+    """Annotate 本年新收 and （七）总计 totals of table 三 (one query, no N+1).
 
-    def total(row_key: str) -> Subquery:
-        return Subquery(
-            Table3Row.objects.filter(report=OuterRef("pk"), row_key=row_key).values(
-                "total"
-            )[:1]
-        )
-
+    本年新收 is stored on the report (reports/totals.py); （七）总计 is read from its row.
+    """
     return qs.annotate(
-        new_received_total=total("new_received"),
-        total_processed_total=total("total_processed"),
+        new_received_total=F("total_applications"),
+        total_processed_total=Subquery(
+            Table3Row.objects.filter(
+                report=OuterRef("pk"), row_key="total_processed"
+            ).values("total")[:1]
+        ),
     )

@@ -269,9 +269,8 @@ def load_tables(ids: Sequence[int]) -> dict[int, Tables]:
             cursor.execute(sql, params)
             for report_id, folded in cursor.fetchall():
                 out = tables[report_id][table]
-                for row_key, (raw, *values) in _loads(folded).items():
-                    if isinstance(raw, str):  # SQLite nests the raw JSON as text
-                        raw = json.loads(raw)
+                folded_rows = json.loads(folded, parse_float=Decimal)
+                for row_key, (raw, *values) in folded_rows.items():
                     if decimal is not None and values[decimal] is not None:
                         # JSON gives an int for a whole amount; the model gives Decimal.
                         values[decimal] = Decimal(str(values[decimal]))
@@ -288,12 +287,6 @@ def load_tables(ids: Sequence[int]) -> dict[int, Tables]:
                         cells[column] = cell
                     out[row_key] = cells
     return tables
-
-
-def _loads(folded: str | dict) -> dict:
-    if isinstance(folded, dict):
-        return folded
-    return json.loads(folded, parse_float=Decimal)
 
 
 def _tables_query(
