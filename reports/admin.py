@@ -32,6 +32,7 @@ from reports.audit.base import SEVERITY_LABELS
 from reports.audit.runner import AuditAlreadyRunning, AuditScope, audit_run
 from reports.forms import ReportForm
 from reports.models import AnnualReport, Finding, ReportYear
+from reports.paging import IdsFirstPaginator
 from reports.resources import ReportFiguresResource
 from reports.services import report_cells_update
 
@@ -219,6 +220,8 @@ class AnnualReportAdmin(
     search_fields = ["agency__name", "agency__aliases__name"]
     # The unfiltered total is a second count of the whole table on every page view.
     show_full_result_count = False
+    # A page's ids first, from the narrow index, then its 50 rows (reports/paging.py).
+    paginator = IdsFirstPaginator
     autocomplete_fields = ["agency"]
     readonly_fields = [
         "revision",

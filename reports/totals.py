@@ -4,7 +4,8 @@ The trends chart sums applications received, the outcomes and the table 四 tota
 at 100,000 reports, summing the table rows reads ~2.5 million rows (seconds), while the same
 figures kept on the report are a few columns of 100,000 rows (milliseconds). They are
 derived data: `totals_refresh` works them out from the table rows in one UPDATE, and every
-path that writes table rows calls it (import, new revision, hand edits, synthetic data).
+path that writes table rows calls it (import, new revision, hand edits); the bulk writer of
+synthetic data sets them from the parsed cells with `totals_of`, the same sums in Python.
 tests/reports/test_totals.py checks each path against the rows.
 
 A total is the sum of the rows' 总计 column over the rows present; None when the report has
@@ -13,7 +14,8 @@ none of those rows or none of them has a number (not 0: a blank is not a zero).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db.models import IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -95,6 +97,29 @@ def totals_refresh(report_ids: Iterable[int]) -> int:
             }
         )
     return updated
+
+
+def totals_of(
+    tables: Mapping[str, Mapping[str, Mapping[str, Any]]],
+) -> dict[str, int | None]:
+    """The stored totals of a report about to be written, from its parsed tables.
+
+    The same sums as `totals_refresh` (each field's rows' 总计, None where no row has a
+    number), worked out before the rows exist: bulk writers (generate_synthetic) set them
+    on the new reports instead of updating 100,000 rows afterwards. `tables` maps table ->
+    row key -> column -> cell (anything with a `.value`).
+    """
+    out: dict[str, int | None] = {}
+    for field, (table, rows) in TOTAL_FIELDS.items():
+        present = tables.get(table, {})
+        numbers = [
+            cell.value
+            for row in rows
+            if (cell := present.get(row, {}).get("total")) is not None
+            and cell.value is not None
+        ]
+        out[field] = sum(numbers) if numbers else None
+    return out
 
 
 def totals_sums() -> dict[str, Coalesce]:

@@ -140,11 +140,12 @@ class AnnualReport(models.Model):
             models.Index(
                 fields=["report_year", "status"], name="reports_report_year_status"
             ),
-            # Changelist count and page of one year's live reports (index-only count).
+            # Changelist of live reports: the count and a page's ids, read from the index
+            # alone, by year then agency (reports/paging.py).
             models.Index(
-                fields=["report_year", "agency"],
+                fields=["report_year", "agency", "id"],
                 condition=Q(withdrawn=False),
-                name="reports_report_live_by_year",
+                name="reports_report_live_ids",
             ),
             # 总览 (overview): the live current report of each agency for a year, read from
             # the index alone (coverage, status counts); see reports/overview/selectors.py.

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agencies.models import Agency, Region
+from reports import schema
 from reports.models import AnnualReport, ReportYear, Table3Row, Table4Row
 from tests.factories import cell, full_tables, make_agency, make_region, make_report
 
@@ -217,6 +218,50 @@ def test_changelist_costs_constant_queries(admin_client_logged_in):
         page = admin_client_logged_in.get(url)
     assert page.status_code == 200
     assert len(few.captured_queries) == len(many.captured_queries)
+
+
+def test_changelist_pages_list_every_report_once_in_order(
+    admin_client_logged_in, monkeypatch
+):
+    """Pages are read ids first (reports/paging.py): together they are the whole list in
+    the list's order, for the default order, a column order with ties, and a filter."""
+    from django.contrib import admin
+
+    from reports.paging import IdsFirstPaginator
+
+    monkeypatch.setattr(admin.site._registry[AnnualReport], "list_per_page", 4)
+    region = make_region()
+    for n, year in enumerate(
+        [2024, 2024, 2023, 2024, 2022, 2023, 2024, 2023, 2022, 2024]
+    ):
+        tables = full_tables(schema.layout_for_year(year).value)
+        tables["table3"]["new_received"]["total"] = cell(n % 3)  # ties
+        make_report(
+            make_agency(f"局{n % 5}{n}", region=region), year=year, tables=tables
+        )
+    withdrawn = AnnualReport.objects.order_by("pk").first()
+    AnnualReport.objects.filter(pk=withdrawn.pk).update(withdrawn=True)
+    url = reverse("admin:reports_annualreport_changelist")
+    live = AnnualReport.objects.filter(withdrawn=False)
+    cases = [
+        ({}, live.order_by("-report_year__year", "agency__name", "-pk")),
+        ({"o": "7"}, live.order_by("total_applications", "-pk")),  # 本年新收 ↑
+        (
+            {"report_year__id__exact": ReportYear.objects.get(year=2024).pk},
+            live.filter(report_year__year=2024).order_by("agency__name", "-pk"),
+        ),
+    ]
+    for params, expected in cases:
+        listed, page, pages = [], 1, 1
+        while page <= pages:
+            response = admin_client_logged_in.get(url, {**params, "p": page})
+            assert response.status_code == 200
+            pages = response.context["cl"].paginator.num_pages
+            assert isinstance(response.context["cl"].paginator, IdsFirstPaginator)
+            listed += [r.pk for r in response.context["cl"].result_list]
+            page += 1
+        assert listed == list(expected.values_list("pk", flat=True)), params
+    assert withdrawn.pk not in listed
 
 
 def test_changelist_shows_application_totals(admin_client_logged_in):

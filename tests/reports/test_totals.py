@@ -12,7 +12,7 @@ from reports import schema
 from reports.importing.apply import copy_as_new_revision
 from reports.models import AnnualReport, ReportYear
 from reports.services import report_cells_update
-from reports.totals import TOTAL_FIELDS, totals_refresh
+from reports.totals import TOTAL_FIELDS, totals_of, totals_refresh
 from tests.factories import cell, full_tables, make_report
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +57,19 @@ def test_an_import_stores_the_totals_of_its_rows():
     assert stored["total_withheld"] == 2 + 6
     assert stored["total_review"] is None  # "/" is not 0
     assert stored["total_litigation_direct"] == 3
+
+
+def test_totals_worked_out_from_the_cells_equal_those_of_the_rows():
+    """totals_of (bulk writers, before the rows exist) sums as totals_refresh does."""
+    tables = _tables()
+    del tables["table3"]["other_fee_unpaid"]  # a missing row is not 0 either
+    tables["table4"]["litigation_after_review"]["total"] = cell(None, "")
+    report = make_report(year=2024, tables=tables)
+    from_cells = totals_of(tables)
+    assert from_cells == _stored(report) == _from_rows(report)
+    assert from_cells["total_review"] is None
+    assert from_cells["total_litigation_after_review"] is None
+    assert totals_of({}) == dict.fromkeys(TOTAL_FIELDS)
 
 
 def test_a_hand_edit_updates_the_totals():
