@@ -31,10 +31,11 @@ def reports_with_tables() -> QuerySet[AnnualReport]:
 def reports_in_scope(
     *, year: int | None = None, region: Region | None = None, current_only: bool = True
 ) -> QuerySet[AnnualReport]:
-    """Reports of a year and a region's whole subtree (current revisions by default)."""
+    """Reports of a year and a region's whole subtree (by default the live ones: current
+    revisions, not withdrawn)."""
     qs = reports_with_tables()
     if current_only:
-        qs = qs.filter(is_current=True)
+        qs = qs.filter(is_current=True, withdrawn=False)
     if year is not None:
         qs = qs.filter(report_year__year=year)
     if region is not None:

@@ -104,7 +104,7 @@ KEY_FIGURES: tuple[KeyFigure, ...] = (
 @dataclass(frozen=True)
 class SummaryScope:
     """Which reports a summary covers: current revisions of one year, by region and status,
-    or an explicit selection (the admin action)."""
+    or an explicit selection (the admin action); never a withdrawn report."""
 
     year: int
     region: Region | None = None
@@ -114,7 +114,13 @@ class SummaryScope:
     def report_filter(self, prefix: str = "") -> Q:
         """The scope as a Q on reports, or on rows related to reports through `prefix`."""
         p = prefix
-        q = Q(**{f"{p}is_current": True, f"{p}report_year__year": self.year})
+        q = Q(
+            **{
+                f"{p}is_current": True,
+                f"{p}withdrawn": False,
+                f"{p}report_year__year": self.year,
+            }
+        )
         if self.region is not None:
             q &= Q(**{f"{p}agency__region__path__startswith": self.region.path})
         if self.status:
@@ -136,6 +142,7 @@ class SummaryScope:
             ids = tuple(
                 AnnualReport.objects.filter(
                     is_current=True,
+                    withdrawn=False,
                     report_year__year=self.year - 1,
                     agency_id__in=agencies,
                 ).values_list("pk", flat=True)
@@ -629,7 +636,7 @@ def submissions(scope: SummaryScope) -> Iterator[SubmissionLine]:
     if scope.region is not None:
         agencies = agencies.filter(region__path__startswith=scope.region.path)
     current = AnnualReport.objects.filter(
-        agency=OuterRef("pk"), is_current=True, report_year__year=year
+        agency=OuterRef("pk"), is_current=True, withdrawn=False, report_year__year=year
     )
     rows = (
         agencies.annotate(
@@ -691,7 +698,7 @@ def template_prefill(agency: Agency, year: int) -> Prefill:
     prefill = Prefill(agency=agency.name, region=agency.region.name)
     report = (
         AnnualReport.objects.filter(
-            agency=agency, report_year__year=year, is_current=True
+            agency=agency, report_year__year=year, is_current=True, withdrawn=False
         )
         .prefetch_related(*SECTION_PREFETCH)
         .first()

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 
 from agencies.scope import scope_for
+from reports.audit.review import findings_close_for_withdrawn
 from reports.history import change_record
 from reports.importing.apply import copy_as_new_revision
 from reports.models import AnnualReport, ChangeRecord, ReportTransition
@@ -96,7 +97,8 @@ def report_transition(
 def report_withdraw(
     *, report: AnnualReport, user: AbstractBaseUser, reason: str
 ) -> None:
-    """Mark a report withdrawn (never deleted): it leaves the lists, its history stays."""
+    """Mark a report withdrawn (never deleted): it leaves the lists and the audit, its
+    findings close, its history stays."""
     reason = reason.strip()
     if not reason:
         raise WorkflowError("撤回年报必须填写原因")
@@ -116,6 +118,7 @@ def report_withdraw(
         changes={"withdrawn": (False, True)},
         reason=reason,
     )
+    findings_close_for_withdrawn(report.pk, user=user)
 
 
 @transaction.atomic

@@ -182,7 +182,10 @@ def _load_previous(
     ids = [
         pk
         for pk, agency, year in AnnualReport.objects.filter(
-            is_current=True, agency_id__in=agencies, report_year__year__in=years
+            is_current=True,
+            withdrawn=False,
+            agency_id__in=agencies,
+            report_year__year__in=years,
         ).values_list("pk", "agency_id", "report_year__year")
         if (agency, year) in wanted
     ]
@@ -312,11 +315,15 @@ def _tables_query(
 def agencies_due(
     agencies: QuerySet[Agency], years: Iterable[int], deadlines: Deadlines
 ) -> list[AgencyDue]:
-    """Every active agency of the scope for each year, and whether it has a report."""
+    """Every active agency of the scope for each year, and whether it has a live report
+    (a withdrawn one does not count)."""
     years = list(years)
     reported = set(
         AnnualReport.objects.filter(
-            is_current=True, agency__in=agencies, report_year__year__in=years
+            is_current=True,
+            withdrawn=False,
+            agency__in=agencies,
+            report_year__year__in=years,
         ).values_list("agency_id", "report_year__year")
     )
     due = []

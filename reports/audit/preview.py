@@ -17,7 +17,12 @@ def issues_before_saving(parsed: ParsedReport, agency: Agency) -> list[Issue]:
     deadlines = Deadlines.load()
     previous = (
         reports_with_tables()
-        .filter(agency=agency, report_year__year=parsed.year - 1, is_current=True)
+        .filter(
+            agency=agency,
+            report_year__year=parsed.year - 1,
+            is_current=True,
+            withdrawn=False,
+        )
         .first()
     )
     facts = facts_from_parsed(

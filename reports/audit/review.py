@@ -12,6 +12,9 @@ from django.utils import timezone
 from reports.models import ChangeRecord, Finding
 
 DECISIONS = (Finding.Status.CONFIRMED, Finding.Status.DISMISSED, Finding.Status.OPEN)
+# Findings a run keeps track of (a dismissed one stays, so that it is not raised again).
+ACTIVE = (Finding.Status.OPEN, Finding.Status.CONFIRMED, Finding.Status.DISMISSED)
+WITHDRAWN_REASON = "年报已撤回"
 
 
 class ReviewError(ValueError):
@@ -38,6 +41,23 @@ def findings_review(
     )
     findings_history(targets, status, user=user, reason=reason)
     return changed
+
+
+def findings_close_for_withdrawn(
+    report_id: int, *, user: AbstractBaseUser | None
+) -> int:
+    """Close the findings of a report just withdrawn: it is no longer on file, so they are
+    no longer problems to handle (the next audit would close them too). Returns how many."""
+    targets = list(
+        Finding.objects.filter(report_id=report_id, status__in=ACTIVE)
+        .select_for_update()
+        .values_list("pk", "status", "report_id", "rule")
+    )
+    closed = Finding.objects.filter(pk__in=[t[0] for t in targets]).update(
+        status=Finding.Status.FIXED, fixed_at=timezone.now()
+    )
+    findings_history(targets, Finding.Status.FIXED, user=user, reason=WITHDRAWN_REASON)
+    return closed
 
 
 def findings_history(

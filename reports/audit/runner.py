@@ -32,7 +32,7 @@ from reports.audit.facts import (
     iter_facts_for_ids,
     report_ids_in_order,
 )
-from reports.audit.review import findings_history
+from reports.audit.review import ACTIVE, WITHDRAWN_REASON, findings_history
 from reports.audit.rules import CATALOGUE, copying, run_report_rules, run_scope_rules
 from reports.models import AnnualReport, AuditRun, Finding, ReportYear
 
@@ -40,7 +40,6 @@ from reports.models import AnnualReport, AuditRun, Finding, ReportYear
 STALE_RUN = dt.timedelta(hours=6)
 # Below this, starting worker processes costs more than it saves.
 PARALLEL_FROM = 2000
-ACTIVE = (Finding.Status.OPEN, Finding.Status.CONFIRMED, Finding.Status.DISMISSED)
 
 
 class AuditAlreadyRunning(RuntimeError):
@@ -58,7 +57,9 @@ class AuditScope:
     report_ids: tuple[int, ...] | None = None
 
     def reports(self) -> QuerySet[AnnualReport]:
-        qs = AnnualReport.objects.filter(is_current=True)
+        # Live reports only: a withdrawn report is not on file (its findings close, and
+        # missing-report sees the agency without one).
+        qs = AnnualReport.objects.filter(is_current=True, withdrawn=False)
         if self.year is not None:
             qs = qs.filter(report_year__year=self.year)
         if self.region is not None:
@@ -333,14 +334,17 @@ def _persist(
         if scope.report_ids is not None:
             # A run on chosen reports cannot judge cross-report rules.
             gone = gone.exclude(rule__in=_scope_rule_ids())
-        closing = list(gone.values_list("pk", "status", "report_id", "rule"))
-        fixed = gone.update(status=Finding.Status.FIXED, fixed_at=now, last_run=run)
-        findings_history(
-            closing,
-            Finding.Status.FIXED,
-            user=None,
-            reason=f"审核 #{run.pk}：原因已消失",
+        closing = list(
+            gone.values_list("pk", "status", "report_id", "rule", "report__withdrawn")
         )
+        fixed = gone.update(status=Finding.Status.FIXED, fixed_at=now, last_run=run)
+        for withdrawn, reason in ((False, "原因已消失"), (True, WITHDRAWN_REASON)):
+            findings_history(
+                [c[:4] for c in closing if bool(c[4]) is withdrawn],
+                Finding.Status.FIXED,
+                user=None,
+                reason=f"审核 #{run.pk}：{reason}",
+            )
         findings_history(
             reopened,
             Finding.Status.OPEN,

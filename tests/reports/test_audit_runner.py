@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from reports.audit.runner import AuditAlreadyRunning, AuditScope, audit_run
 from reports.demo import DEMO_ANOMALIES, MISSING
-from reports.models import AnnualReport, AuditRun, Finding, Table4Row
+from reports.models import AnnualReport, AuditRun, ChangeRecord, Finding, Table4Row
 from reports.services import report_cells_update
+from reports.workflow import report_withdraw
 from tests.factories import cell, full_tables, make_agency, make_report
 
 pytestmark = pytest.mark.django_db
@@ -124,6 +125,38 @@ def test_a_fixed_cause_closes_the_finding_and_a_returning_one_reopens_it():
     audit_run(AuditScope(), trigger="测试")
     finding.refresh_from_db()
     assert finding.status == Finding.Status.OPEN and finding.fixed_at is None
+
+
+def test_a_withdrawn_report_is_not_audited_and_its_agency_has_no_report(superuser):
+    report = _t4_broken_report()
+    audit_run(AuditScope(), trigger="测试")
+    finding = Finding.objects.get(rule="T4-total")
+    assert not Finding.objects.filter(rule="missing-report").exists()
+    report_withdraw(report=report, user=superuser, reason="报错了机关")
+    finding.refresh_from_db()
+    assert finding.status == Finding.Status.FIXED  # closed on withdrawal
+    closed = ChangeRecord.objects.get(report=report, action=ChangeRecord.Action.FINDING)
+    assert (closed.reason, closed.user) == ("年报已撤回", superuser)
+    run = audit_run(AuditScope(), trigger="测试")
+    assert run.reports_checked == 0
+    finding.refresh_from_db()
+    assert finding.status == Finding.Status.FIXED
+    # The deadline of 2023 is long past: the agency now has no live report.
+    missing = Finding.objects.get(rule="missing-report")
+    assert (missing.agency, missing.year) == (report.agency, 2023)
+    assert missing.status == Finding.Status.OPEN
+
+
+def test_the_audit_closes_findings_of_reports_withdrawn_before_it_skipped_them():
+    """Reports withdrawn while the audit still looked at them keep open findings until
+    the next run, which closes them saying why."""
+    report = _t4_broken_report()
+    audit_run(AuditScope(), trigger="测试")
+    AnnualReport.objects.filter(pk=report.pk).update(withdrawn=True)
+    run = audit_run(AuditScope(), trigger="测试")
+    assert Finding.objects.get(rule="T4-total").status == Finding.Status.FIXED
+    closed = ChangeRecord.objects.get(report=report, action=ChangeRecord.Action.FINDING)
+    assert closed.reason == f"审核 #{run.pk}：年报已撤回"
 
 
 def test_a_run_on_one_year_does_not_close_other_years_findings():

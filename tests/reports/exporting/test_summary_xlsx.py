@@ -20,6 +20,7 @@ from reports.grid import grids_for
 from reports.models import AnnualReport, Finding, Table3Row
 from reports.models.sections import ROW_MODELS
 from reports.summary_selectors import OPEN_FINDING_STATUSES, SummaryScope
+from reports.workflow import report_withdraw
 
 pytestmark = pytest.mark.django_db
 YEAR = 2024
@@ -154,6 +155,45 @@ def test_submissions_list_the_demo_missing_agencies(workbook) -> None:
     }
     assert set(outcome) == set(Agency.objects.values_list("name", flat=True))
     assert {name for name, o in outcome.items() if o == "未报送"} == set(MISSING[YEAR])
+
+
+def test_a_withdrawn_report_is_left_out_and_its_agency_has_not_reported(
+    demo, superuser
+) -> None:
+    report = (
+        AnnualReport.objects.filter(is_current=True, report_year__year=YEAR)
+        .exclude(agency__name__in=MISSING[YEAR])
+        .order_by("pk")
+        .first()
+    )
+    report_withdraw(report=report, user=superuser, reason="报错了机关")
+    buffer = io.BytesIO()
+    build_summary(SummaryScope(year=YEAR), buffer)
+    book = load_workbook(io.BytesIO(buffer.getvalue()))
+    live = Q(
+        report__is_current=True,
+        report__withdrawn=False,
+        report__report_year__year=YEAR,
+    )
+    for table in schema.TABLE_KEYS:
+        ws = book[f"{schema.TABLE_LABELS[table]}汇总"]
+        assert _check_block(ws, _block_top(ws, "合计"), table, live) > 0
+    readme = "\n".join(
+        str(c.value) for row in book["说明"].iter_rows() for c in row if c.value
+    )
+    count = AnnualReport.objects.filter(is_current=True, report_year__year=YEAR).count()
+    assert f"{count - 1} 份" in readme
+    outcome = {
+        row[0]: row[6]
+        for row in book["报送情况"].iter_rows(min_row=2, values_only=True)
+        if row[0]
+    }
+    assert outcome[report.agency.name] == "未报送"
+    listed = {
+        row[0] for row in book["汇总"].iter_rows(min_row=2, values_only=True) if row[0]
+    }
+    assert report.agency.name not in listed
+    assert len(listed) >= count - 1  # the other reports are listed
 
 
 def test_text_beginning_with_equals_stays_text(demo) -> None:
