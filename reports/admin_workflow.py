@@ -6,6 +6,7 @@ module owns the rules of who may do what to which report.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,7 +131,13 @@ class WithdrawnFilter(admin.SimpleListFilter):
     parameter_name = "withdrawn"
 
     def lookups(self, request, model_admin) -> list[tuple[str, str]]:
-        return [("yes", "只看已撤回"), ("all", "全部")]
+        return [("yes", "只看已撤回"), ("all", "全部（含已撤回）")]
+
+    def choices(self, changelist) -> Iterator[dict]:
+        choices = super().choices(changelist)
+        # Without a choice the list hides withdrawn reports: say so, not Django's "全部".
+        yield {**next(choices), "display": "未撤回（默认）"}
+        yield from choices
 
     def queryset(self, request, queryset: QuerySet) -> QuerySet:
         if self.value() == "yes":

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from agencies.models import Agency, Membership, Region
 from agencies.roles import membership_assign
+from reports.admin_workflow import WithdrawnFilter
 from reports.audit.runner import AuditScope, audit_run
 from reports.models import (
     AnnualReport,
@@ -198,6 +199,18 @@ def test_withdrawn_reports_leave_the_list_but_are_never_deleted(people):
     assert report not in listing.context["cl"].result_list
     listing = client.get(CHANGELIST, {"q": report.agency.name, "withdrawn": "yes"})
     assert report in listing.context["cl"].result_list
+    listing = client.get(CHANGELIST, {"q": report.agency.name, "withdrawn": "all"})
+    assert report in listing.context["cl"].result_list
+    # The filter names what the list shows by default: not "全部" twice.
+    listing = client.get(CHANGELIST)
+    cl = listing.context["cl"]
+    (spec,) = [f for f in cl.filter_specs if isinstance(f, WithdrawnFilter)]
+    assert [c["display"] for c in spec.choices(cl)] == [
+        "未撤回（默认）",
+        "只看已撤回",
+        "全部（含已撤回）",
+    ]
+    assert "未撤回（默认）" in listing.content.decode()
     assert "delete_selected" not in page
     delete_url = reverse("admin:reports_annualreport_delete", args=[report.pk])
     assert client.post(delete_url, {"post": "yes"}).status_code == 403
