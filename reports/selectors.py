@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import F, OuterRef, QuerySet, Subquery
 
 from agencies.models import Region
-from reports.models import AnnualReport, Table3Row
+from reports.models import AnnualReport, Table3Row, live_report_q
 
 SECTION_PREFETCH = ("table2_rows", "table3_rows", "table4_rows")
 # Long text a report list never shows.
@@ -35,7 +35,7 @@ def reports_in_scope(
     revisions, not withdrawn)."""
     qs = reports_with_tables()
     if current_only:
-        qs = qs.filter(is_current=True, withdrawn=False)
+        qs = qs.filter(live_report_q())
     if year is not None:
         qs = qs.filter(report_year__year=year)
     if region is not None:

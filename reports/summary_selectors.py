@@ -38,7 +38,7 @@ from agencies.models import Agency, Region
 from reports import schema
 from reports.audit.facts import Deadlines
 from reports.exporting.template_xlsx import Prefill
-from reports.models import AnnualReport, Finding
+from reports.models import AnnualReport, Finding, live_report_q
 from reports.models.sections import ROW_MODELS
 from reports.selectors import SECTION_PREFETCH
 
@@ -114,13 +114,7 @@ class SummaryScope:
     def report_filter(self, prefix: str = "") -> Q:
         """The scope as a Q on reports, or on rows related to reports through `prefix`."""
         p = prefix
-        q = Q(
-            **{
-                f"{p}is_current": True,
-                f"{p}withdrawn": False,
-                f"{p}report_year__year": self.year,
-            }
-        )
+        q = live_report_q(p) & Q(**{f"{p}report_year__year": self.year})
         if self.region is not None:
             q &= Q(**{f"{p}agency__region__path__startswith": self.region.path})
         if self.status:
@@ -141,8 +135,7 @@ class SummaryScope:
             )
             ids = tuple(
                 AnnualReport.objects.filter(
-                    is_current=True,
-                    withdrawn=False,
+                    live_report_q(),
                     report_year__year=self.year - 1,
                     agency_id__in=agencies,
                 ).values_list("pk", flat=True)
@@ -636,7 +629,7 @@ def submissions(scope: SummaryScope) -> Iterator[SubmissionLine]:
     if scope.region is not None:
         agencies = agencies.filter(region__path__startswith=scope.region.path)
     current = AnnualReport.objects.filter(
-        agency=OuterRef("pk"), is_current=True, withdrawn=False, report_year__year=year
+        live_report_q(), agency=OuterRef("pk"), report_year__year=year
     )
     rows = (
         agencies.annotate(
@@ -698,7 +691,7 @@ def template_prefill(agency: Agency, year: int) -> Prefill:
     prefill = Prefill(agency=agency.name, region=agency.region.name)
     report = (
         AnnualReport.objects.filter(
-            agency=agency, report_year__year=year, is_current=True, withdrawn=False
+            live_report_q(), agency=agency, report_year__year=year
         )
         .prefetch_related(*SECTION_PREFETCH)
         .first()

@@ -15,7 +15,7 @@ from reports import schema
 from reports.audit.base import AgencyDue, ReportFacts
 from reports.exporting.json import report_to_parsed
 from reports.importing.parsed import CellValue, ParsedCell, ParsedReport, Tables
-from reports.models import AnnualReport, DeadlineOverride, ReportYear
+from reports.models import AnnualReport, DeadlineOverride, ReportYear, live_report_q
 from reports.models.sections import ROW_MODELS
 
 # Kinds whose report is due by the government deadline (3月31日); the rest by 1月31日.
@@ -182,8 +182,7 @@ def _load_previous(
     ids = [
         pk
         for pk, agency, year in AnnualReport.objects.filter(
-            is_current=True,
-            withdrawn=False,
+            live_report_q(),
             agency_id__in=agencies,
             report_year__year__in=years,
         ).values_list("pk", "agency_id", "report_year__year")
@@ -320,8 +319,7 @@ def agencies_due(
     years = list(years)
     reported = set(
         AnnualReport.objects.filter(
-            is_current=True,
-            withdrawn=False,
+            live_report_q(),
             agency__in=agencies,
             report_year__year__in=years,
         ).values_list("agency_id", "report_year__year")

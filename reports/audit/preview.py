@@ -7,6 +7,7 @@ from reports.audit.base import Issue
 from reports.audit.facts import Deadlines, facts_for_report, facts_from_parsed
 from reports.audit.rules import run_report_rules
 from reports.importing.parsed import ParsedReport
+from reports.models import live_report_q
 from reports.selectors import reports_with_tables
 
 
@@ -17,12 +18,7 @@ def issues_before_saving(parsed: ParsedReport, agency: Agency) -> list[Issue]:
     deadlines = Deadlines.load()
     previous = (
         reports_with_tables()
-        .filter(
-            agency=agency,
-            report_year__year=parsed.year - 1,
-            is_current=True,
-            withdrawn=False,
-        )
+        .filter(live_report_q(), agency=agency, report_year__year=parsed.year - 1)
         .first()
     )
     facts = facts_from_parsed(

@@ -34,7 +34,7 @@ from reports.audit.facts import (
 )
 from reports.audit.review import ACTIVE, WITHDRAWN_REASON, findings_history
 from reports.audit.rules import CATALOGUE, copying, run_report_rules, run_scope_rules
-from reports.models import AnnualReport, AuditRun, Finding, ReportYear
+from reports.models import AnnualReport, AuditRun, Finding, ReportYear, live_report_q
 
 # A run still marked running after this long died without cleaning up (killed, power cut).
 STALE_RUN = dt.timedelta(hours=6)
@@ -59,7 +59,7 @@ class AuditScope:
     def reports(self) -> QuerySet[AnnualReport]:
         # Live reports only: a withdrawn report is not on file (its findings close, and
         # missing-report sees the agency without one).
-        qs = AnnualReport.objects.filter(is_current=True, withdrawn=False)
+        qs = AnnualReport.objects.filter(live_report_q())
         if self.year is not None:
             qs = qs.filter(report_year__year=self.year)
         if self.region is not None:

@@ -10,6 +10,12 @@ from agencies.models import Agency
 from reports.models.years import ReportYear
 
 
+def live_report_q(prefix: str = "") -> Q:
+    """The reports on file: current revision and not withdrawn. `prefix` reaches reports
+    through a relation ("report__" from a table row, "reports__" from an agency)."""
+    return Q(**{f"{prefix}is_current": True, f"{prefix}withdrawn": False})
+
+
 class AnnualReport(models.Model):
     """One agency's report for one year (one revision of it; the current one is live)."""
 
@@ -158,7 +164,7 @@ class AnnualReport(models.Model):
                     "publication_date",
                     "updated_at",
                 ],
-                condition=Q(is_current=True, withdrawn=False),
+                condition=live_report_q(),
                 name="reports_report_current_cover",
             ),
             # 总览 trends: the stored totals of each year's live reports, summed from the
@@ -178,7 +184,7 @@ class AnnualReport(models.Model):
                     "total_litigation_direct",
                     "total_litigation_after_review",
                 ],
-                condition=Q(is_current=True, withdrawn=False),
+                condition=live_report_q(),
                 name="reports_report_live_totals",
             ),
             # Import: "the same file twice is skipped" looks reports up by file hash.

@@ -30,6 +30,7 @@ from reports.models import (
     DeadlineOverride,
     Finding,
     ReportYear,
+    live_report_q,
 )
 from reports.overview import expressions as ex
 from reports.totals import OUTCOMES, REVIEW_BLOCKS, TOTAL_FIELDS, totals_sums
@@ -129,11 +130,7 @@ def _with_standing(
         current=FilteredRelation(
             "reports",
             # A withdrawn report is kept but no longer counts as received.
-            condition=Q(
-                reports__report_year=year,
-                reports__is_current=True,
-                reports__withdrawn=False,
-            ),
+            condition=Q(reports__report_year=year) & live_report_q("reports__"),
         ),
         deadline=ex.deadline_case(
             deadlines, kind="kind", path="region__path", year=year.year
@@ -374,9 +371,7 @@ def trends(
 def _year_sums(years: Sequence[ReportYear], regions: RegionView) -> dict[int, dict]:
     """Each collected year's live report count and summed totals in the region (0 where
     no report of the year had a number)."""
-    reports = AnnualReport.objects.filter(
-        is_current=True, withdrawn=False, report_year__in=years
-    )
+    reports = AnnualReport.objects.filter(live_report_q(), report_year__in=years)
     if regions.chosen is not None:
         reports = reports.filter(agency__region__path__startswith=regions.path)
     rows = (
