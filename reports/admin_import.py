@@ -15,8 +15,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import UploadedFile
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import DatabaseError, transaction
 from django.db.models import Max
 from django.http import (
@@ -66,6 +66,8 @@ OUTCOME_LABELS: dict[str, str] = {
     "skipped": "跳过（同一文件已导入）",
 }
 ACCEPTED_SUFFIXES = ".pdf,.docx,.html,.htm,.txt,.json,.zip"
+# A pasted text is staged as this .txt document (the name shown in the preview and history).
+PASTE_NAME = "粘贴文本.txt"
 
 
 def staging_root() -> Path:
@@ -91,17 +93,54 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None) -> list[UploadedFile]:
         single_file_clean = super().clean
-        if isinstance(data, list | tuple):
-            return [single_file_clean(d, initial) for d in data]
-        return [single_file_clean(data, initial)]
+        items = data if isinstance(data, list | tuple) else [data]
+        # No file chosen cleans to [] (the form asks for files or a pasted text).
+        return [f for f in (single_file_clean(d, initial) for d in items) if f]
 
 
 class UploadForm(forms.Form):
+    """Files, a pasted text, or both; a pasted text becomes one more .txt document."""
+
     files = MultipleFileField(
         label="年报文件",
+        required=False,
         help_text="可一次选择多个文件：PDF、DOCX、HTML、TXT、JSON（交换格式），"
         "或装有这些文件的 ZIP 压缩包。",
     )
+    text = forms.CharField(
+        label="粘贴文本",
+        required=False,
+        strip=False,  # the text is the source document: kept as pasted
+        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
+        help_text="从网页或 Word 复制整篇年报（含表格）后粘贴到此处。",
+    )
+
+    def __init__(self, *args, max_bytes: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+        # A UTF-8 character is at most 3 bytes here (CJK): the browser stops the paste
+        # before the request body would pass the limit.
+        self.fields["text"].widget.attrs["maxlength"] = str(max_bytes // 3)
+
+    def clean_text(self) -> str:
+        text = paste_normalize(self.cleaned_data["text"])
+        if not text.strip():
+            return ""
+        size = len(text.encode("utf-8"))
+        if size > self.max_bytes:
+            raise ValidationError(
+                f"粘贴的文本有 {size / 1048576:.1f} MB，超过导入上限 "
+                f"{self.max_bytes / 1048576:.1f} MB，未读取；请分几次粘贴，或保存为文件后上传。"
+            )
+        return text
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.errors and not data.get("files") and not data.get("text"):
+            raise ValidationError(
+                "请选择要上传的年报文件，或把年报全文粘贴到“粘贴文本”框中。"
+            )
+        return data
 
 
 class ReportChoiceForm(forms.Form):
@@ -311,14 +350,22 @@ class ReportImportViews:
     def upload_view(self, request: HttpRequest) -> HttpResponse:
         """The upload form; a valid upload is parsed, staged, and shown as a preview."""
         self._require_add(request)
-        form = UploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
+        max_bytes = settings.IMPORT_MAX_BYTES
+        paste_max = paste_limit(max_bytes)
+        if request.method == "POST":
+            form = UploadForm(request.POST, request.FILES, max_bytes=paste_max)
+        else:
+            form = UploadForm(max_bytes=paste_max)
+        if form.is_bound and form.is_valid():
             root = staging_root()
             # Batches nobody confirmed or discarded do not pile up.
             staging.batch_purge(root)
+            uploads = list(form.cleaned_data["files"])
+            if form.cleaned_data["text"]:
+                uploads.append(paste_upload(form.cleaned_data["text"]))
             documents: list[SourceDocument] = []
-            for upload in form.cleaned_data["files"]:
-                documents.extend(_read_upload(upload, settings.IMPORT_MAX_BYTES))
+            for upload in uploads:
+                documents.extend(_read_upload(upload, max_bytes))
             token = staging.batch_write(root, documents, user_id=request.user.pk)
             return HttpResponseRedirect(self._url("import_preview", token))
         context = {
@@ -326,7 +373,9 @@ class ReportImportViews:
             "opts": self.opts,
             "title": "导入年报",
             "form": form,
-            "max_mb": settings.IMPORT_MAX_BYTES / (1024 * 1024),
+            "max_mb": max_bytes / (1024 * 1024),
+            "paste_max_mb": paste_max / (1024 * 1024),
+            "paste_name": PASTE_NAME,
         }
         return TemplateResponse(
             request, "admin/reports/annualreport/import_form.html", context
@@ -564,6 +613,30 @@ class ReportImportViews:
 
 
 # --- helpers (no request) ---------------------------------------------------------------------
+
+
+def paste_limit(max_bytes: int) -> int:
+    """Bytes a pasted text may have: the import limit, and below the size of a form body
+    Django accepts (DATA_UPLOAD_MAX_MEMORY_SIZE), so an oversized paste is a form error
+    in Chinese rather than a bare 400 page."""
+    body_limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if body_limit is None:
+        return max_bytes
+    return max(0, min(max_bytes, body_limit - 64 * 1024))
+
+
+def paste_normalize(text: str) -> str:
+    """A pasted text with LF line endings (browsers send CRLF, old Macs CR); nothing else
+    changes, so the same paste always has the same fingerprint."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def paste_upload(text: str) -> UploadedFile:
+    """A pasted text as an uploaded UTF-8 .txt file: it then takes the uploads' path
+    (size check, sandboxed parse, staging), and its bytes are the source's fingerprint."""
+    return SimpleUploadedFile(
+        PASTE_NAME, text.encode("utf-8"), content_type="text/plain; charset=utf-8"
+    )
 
 
 def _read_upload(upload: UploadedFile, max_bytes: int) -> list[SourceDocument]:

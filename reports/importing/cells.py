@@ -35,7 +35,12 @@ def to_parsed(cell: Cell | None, column: schema.Column) -> tuple[ParsedCell, str
     raw = clean_cell(cell.text)
     value = read_value(raw)
     parsed = ParsedCell(
-        value=None, raw=raw, page=cell.page, bbox=cell.bbox, unit=value.unit
+        value=None,
+        raw=raw,
+        page=cell.page,
+        bbox=cell.bbox,
+        unit=value.unit,
+        note=cell.ref,
     )
     number = value.number
     if number is None:
@@ -118,26 +123,23 @@ def _by_order(
     read: RowRead, columns: tuple[tuple[str, schema.Column], ...]
 ) -> Resolved:
     result = Resolved()
-    values = list(read.values)
     wanted = len(columns)
-    # Converters pad rows with empty cells (merged group columns, trailing grid cells):
-    # drop empty cells at either end only while there are more cells than columns.
-    while len(values) > wanted and not compact(values[0].text):
-        values.pop(0)
-    while len(values) > wanted and not compact(values[-1].text):
-        values.pop()
+    values, ambiguous = _unpadded(list(read.values), wanted)
     printed = [read_value(c.text).raw for c in values]
     if not any(printed):
         result.unprinted = True
         for key, _column in columns:
             result.cells[key] = ParsedCell(value=None, raw="", page=read.page)
         return result
-    if len(values) != wanted:
+    if len(values) != wanted or ambiguous:
         shown = " ".join(p or "（空）" for p in printed)
         result.uncertain = [key for key, _ in columns]
         result.problems.append(
             f"印有 {len(values)} 个数值（{shown}），而本行有 {wanted} 列，"
             "无法确定各数值所在的列，未填入"
+            if not ambiguous
+            else f"印有 {len(values)} 个数值（{shown}），前后另有空白格，而本行有 "
+            f"{wanted} 列，无法确定空白格属于哪一列，未填入"
         )
         return result
     for (key, column), cell in zip(columns, values, strict=True):
@@ -146,3 +148,25 @@ def _by_order(
             result.problems.append(problem)
         result.cells[key] = parsed
     return result
+
+
+def _unpadded(values: list[Cell], wanted: int) -> tuple[list[Cell], bool]:
+    """The values without the empty padding cells at either end, and whether that is unsure.
+
+    Converters pad rows with empty cells (merged group columns, trailing grid cells). They
+    are dropped only when dropping them makes the count match the columns; when empty
+    cells at both ends could be the extra ones, which end is padding is not known.
+    """
+    extra = len(values) - wanted
+    if extra <= 0:
+        return values, False
+    lead = next((i for i, c in enumerate(values) if compact(c.text)), len(values))
+    if lead == len(values):
+        return values, False  # nothing printed at all
+    trail = next(i for i, c in enumerate(reversed(values)) if compact(c.text))
+    if lead + trail < extra:
+        return values[lead : len(values) - trail], False  # too many even without them
+    cut = min(lead, extra)  # most leading cells that can go
+    if max(0, extra - trail) != cut:  # fewer could go as well: either end may be blank
+        return values[lead : len(values) - trail], True
+    return values[cut : len(values) - (extra - cut)], False

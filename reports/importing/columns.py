@@ -93,9 +93,11 @@ class Header:
             else:
                 stacks.append(Stack(cell.x0, cell.x1, [(seq, text)]))
         stacks.sort(key=lambda s: s.x0)
-        rules = labels.COLUMN_RULES[self.table]
         for stack in stacks:
-            stack.key = labels.first_match(rules, stack.text)
+            # Only a certain reading names a column: values under a doubtful one are
+            # reported by cells.py rather than placed.
+            match = labels.match_column(self.table, stack.text)
+            stack.key = match.key if match.taken else None
         if self.table == "table4":
             _name_table4_blocks(stacks)
         return stacks

@@ -19,7 +19,8 @@ class Cell:
 
     `x0`/`x1` place the cell horizontally in the units of its table (PDF points, or grid
     columns for DOCX/HTML), so a value can be matched to the header above it. They are None
-    for text whose columns are unknown (plain text).
+    for text whose columns are unknown (plain text). `ref` names the cell in a source
+    without pages (a workbook's "表三!D12"); it becomes the parsed cell's note.
     """
 
     text: str
@@ -27,6 +28,7 @@ class Cell:
     bbox: BBox | None = None
     x0: float | None = None
     x1: float | None = None
+    ref: str = ""
 
     @property
     def positioned(self) -> bool:

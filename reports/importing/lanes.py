@@ -140,9 +140,11 @@ class Lanes:
     def _close(self, label: _Label) -> None:
         """Emit a label's row; a valueless tail naming the row above joins that row."""
         above = label.after
-        if above is not None and not label.read.values and label.read.key == above.key:
-            above.label += label.read.label  # "2.没有现成信息需要" … "另行制作"
-            return
+        if above is not None and not label.read.values:
+            key = label.read.key or labels.match_row(self.table, label.read.label).key
+            if key == above.key:
+                above.label += label.read.label  # "2.没有现成信息需要" … "另行制作"
+                return
         self._emit(label.read)
 
     # --- values ---------------------------------------------------------------------------
@@ -152,7 +154,11 @@ class Lanes:
             self._orphan(row)
             return
         target.read.values = values
-        target.read.key = labels.first_match(self.rules, target.read.label)
+        # A close match is taken once values arrive, so that the next label in this lane
+        # starts a new row ("行政许叮" then "行政处罚"); a doubtful one waits for more text.
+        match = labels.match_row(self.table, target.read.label)
+        target.read.key = match.key if match.taken else None
+        target.read.match = match if match.taken and match.guessed else None
         target.read.page = row.page
         target.touched = self._clock
 

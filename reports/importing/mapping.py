@@ -8,12 +8,14 @@ warning in Chinese naming table, row and column; identities are checked last.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from reports import schema
 from reports.importing import cells as cells_mod
 from reports.importing import identities, labels, metadata, prose
 from reports.importing.errors import NOT_ANNUAL_REPORT, ImportRefused
 from reports.importing.grid import Grid, Row
-from reports.importing.normalize import compact
+from reports.importing.normalize import compact, read_value
 from reports.importing.parsed import ParsedCell, ParsedReport, ParseWarning
 from reports.importing.stream import RowRead, TableReader, has_numbers, split_row
 
@@ -31,8 +33,8 @@ def map_grid(grid: Grid) -> ParsedReport:
     # The document's running text is kept with the report: reviewers check against it.
     report.raw_text = grid.text
     report.sections = {k: v for k, v in meta.sections.items() if v}
-    report.warnings.extend(walk.warnings)
     reads = {t: walk.finish(t) for t in TABLES}
+    report.warnings.extend(walk.warnings)  # after finish(): it adds the orphan values
     if not any(reads.values()) and not walk.headings:
         raise ImportRefused(
             NOT_ANNUAL_REPORT,
@@ -111,6 +113,8 @@ class _Walk:
             reader.feed(row)
         found = reader.finish()
         for orphan in reader.orphans:
+            if not any(read_value(c.text).number is not None for c in orphan.cells):
+                continue  # only "无" or "/" (a vertical "（四）无法提供"): no number lost
             shown = " ".join(c.text for c in orphan.cells if c.text)[:60]
             self.warnings.append(
                 ParseWarning(
@@ -197,7 +201,7 @@ def _table_cells(
 ) -> dict[str, dict[str, ParsedCell]]:
     rows: dict[str, dict[str, ParsedCell]] = {}
     unprinted: list[str] = []
-    for read in reads:
+    for read in sorted(reads, key=_precedence(reads)):
         assert read.key is not None
         columns = _columns_for(table, read.key, layout)
         if not columns:
@@ -218,6 +222,9 @@ def _table_cells(
         if table == "table4":
             _split_table4(resolved, rows, report, read)
             continue
+        if read.key in rows and read.match is not None:
+            _warn_label(report, table, read, layout, taken=False)
+            continue
         if read.key in rows:
             report.warnings.append(
                 ParseWarning(
@@ -228,6 +235,12 @@ def _table_cells(
                 )
             )
             continue
+        if read.match is not None:
+            _warn_label(report, table, read, layout, taken=True)
+            if read.match.how == "ambiguous":
+                resolved.uncertain.extend(
+                    key for key, _ in columns if key not in resolved.uncertain
+                )
         rows[read.key] = resolved.cells
         _record(report, table, read.key, resolved, read)
         if resolved.unprinted and read.key != schema.OTHER_ONE_ROW:
@@ -242,7 +255,51 @@ def _table_cells(
                 table,
             )
         )
-    return rows
+    printed = dict.fromkeys([*(r.key for r in reads), *rows])  # rows in printed order
+    return {key: rows[key] for key in printed if key in rows}
+
+
+def _precedence(reads: list[RowRead]) -> Callable[[RowRead], int]:
+    """Which of two reads of one row is kept: a row named by a keyword before a close
+    match, unless it prints nothing where the close match prints values (a label's tail on
+    a line of its own after the row: "2.其他法律行 61 62 …" / "政法规禁止公开").
+    """
+    printed = {r.key for r in reads if r.match is not None and has_numbers(r.values)}
+
+    def rank(read: RowRead) -> int:
+        if read.match is not None:
+            return 1
+        return 2 if read.key in printed and not has_numbers(read.values) else 0
+
+    return rank
+
+
+def _warn_label(
+    report: ParsedReport, table: str, read: RowRead, layout: str, *, taken: bool
+) -> None:
+    """Say which row a label that no keyword named was read as, and how sure that is."""
+    match = read.match
+    assert match is not None and read.key is not None
+    label = schema.TABLE_LABELS[table]
+    name = _row_name(table, read.key, layout)
+    start = f"{label}的行名“{read.label[:30]}”与标准行名不完全相同，最接近{name}"
+    start += f"（相似度 {match.score:.2f}）"
+    if not taken:
+        message = f"{start}，但该行已另有印出，本行数值未采用"
+        code = "label_fuzzy"
+    elif match.how == "ambiguous":
+        others = "、".join(
+            f"{_row_name(table, k, layout)}（{s:.2f}）" for k, s in match.alternatives
+        )
+        near = f"，与{others}也相近" if others else ""
+        message = f"{start}{near}，暂按该行记录，本行数值均标为存疑"
+        code = "label_ambiguous"
+    else:
+        message = f"{start}，按该行读取，请核对"
+        code = "label_fuzzy"
+    report.warnings.append(
+        ParseWarning(code, message, f"{table}.{read.key}", read.page)
+    )
 
 
 def _row_name(table: str, key: str, layout: str) -> str:

@@ -2,7 +2,9 @@
 
 Documents print the same label with full-width or half-width digits and brackets, with
 line breaks and spaces inside table cells, and with invisible characters. Matching works on
-`compact()` text; the raw text of every cell is kept separately for provenance.
+`compact()` text; the raw text of every cell is kept separately for provenance. Labels are
+recognised on `match_text()`, which also reads traditional characters as simplified (the 繁體
+button of government sites); it is never used for text that is kept or shown.
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
 
 from reports import schema
+from reports.importing import radicals
 
 # Zero-width and BOM characters that some converters leave inside cells.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -31,14 +36,42 @@ _DASHES = str.maketrans({"—": "-", "–": "-", "―": "-", "－": "-", "─": 
 
 
 def nfkc(text: str) -> str:
-    """NFKC-normalised text without invisible characters or converter bookmarks."""
+    """NFKC-normalised text without invisible characters or converter bookmarks.
+
+    Radicals that a browser's PDF writes for ideographs (⺠ for 民) read as the ideograph.
+    """
     text = _BOOKMARK_RE.sub("", text)
-    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    return radicals.fold(unicodedata.normalize("NFKC", text).translate(_INVISIBLE))
 
 
 def compact(text: str) -> str:
     """Text for matching: NFKC, no whitespace at all (wrapped cells join up again)."""
     return _SPACE_RE.sub("", nfkc(text))
+
+
+_converter: Any = None
+
+
+def _simplified(text: str) -> str:
+    global _converter
+    if _converter is None:  # created on first use: loading OpenCC's tables takes time
+        import opencc
+
+        _converter = opencc.OpenCC("t2s")
+    return str(_converter.convert(text))
+
+
+@lru_cache(maxsize=65536)
+def match_text(text: str) -> str:
+    """Text for label matching: `compact()` in simplified characters.
+
+    Only for recognising labels: t2s also rewrites some place names (乾县 -> 干县), so agency
+    names, raw cell text and messages keep the printed characters.
+    """
+    flat = compact(text)
+    if flat.isascii():
+        return flat
+    return _simplified(flat)
 
 
 def clean_cell(text: str | None) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -66,8 +67,13 @@ def parse_bytes(
     elif kind == "xlsx":
         from reports.importing.extract import xlsx
 
-        # A filled template maps itself: its layout fixes where every cell is.
-        report = xlsx.parse(data, name=name, max_unpacked=_max_unpacked(max_bytes))
+        unpacked = _max_unpacked(max_bytes)
+        if xlsx.is_template(data):
+            # A filled template maps itself: its layout fixes where every cell is.
+            report = xlsx.parse(data, name=name, max_unpacked=unpacked)
+        else:
+            book = xlsx.extract(data, name=name, max_unpacked=unpacked)
+            report = xlsx.map_published(book, map_grid)
     else:
         report = map_grid(_extract(kind, data, name, max_bytes, max_pages))
     report.source = source
@@ -120,7 +126,10 @@ def detect_kind(data: bytes, name: str) -> str:
 
 
 def decode_text(data: bytes, name: str) -> str:
-    """Text bytes as str (UTF-8 or GB18030, as Chinese sites use); binary is refused."""
+    """Text bytes as str (UTF-8, GB18030 or UTF-16, as Windows saves it); binary is refused."""
+    utf16 = _utf16(data)
+    if utf16 is not None:
+        return utf16
     if b"\x00" in data[:4096]:
         raise ImportRefused(
             errors.UNSUPPORTED_FORMAT,
@@ -135,6 +144,45 @@ def decode_text(data: bytes, name: str) -> str:
         errors.UNSUPPORTED_FORMAT,
         f"“{name}”的文字编码无法识别（不是 UTF-8 或 GB18030）",
     )
+
+
+_UTF16_BOMS = ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def _utf16(data: bytes) -> str | None:
+    """UTF-16 text (Notepad's "Unicode"), by its byte-order mark or its NUL bytes.
+
+    Without a mark, mostly ASCII or CJK text in UTF-16 has its NUL bytes (the high byte
+    of "\\n", digits, "|") on one side of each byte pair only; binary data has them on
+    both. The decoded text must then read as text, or the bytes are not UTF-16.
+    """
+    encoding = None
+    for bom, name in _UTF16_BOMS:
+        if data.startswith(bom):
+            data, encoding = data[len(bom) :], name
+    if encoding is None:
+        head = data[:4096]
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if max(even, odd) < 2 or len(data) % 2:
+            return None
+        # CJK characters such as 一 (U+4E00) put a few NULs on the other side too
+        if odd >= 2 * even:
+            encoding = "utf-16-le"
+        elif even >= 2 * odd:
+            encoding = "utf-16-be"
+        else:
+            return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    odd_chars = sum(1 for c in text[:4096] if _not_text(c))
+    return text if odd_chars <= len(text[:4096]) // 100 else None
+
+
+def _not_text(char: str) -> bool:
+    """A control, unassigned or private-use character: no report prints one."""
+    return char not in "\t\n\r\f" and unicodedata.category(char) in {"Cc", "Cn", "Co"}
 
 
 def _zip_has(data: bytes, member: str) -> bool:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from reports.importing.columns import Header
 from reports.importing.grid import Cell
+from reports.importing.labels import LabelMatch
 from reports.importing.prose import ProseRow
 
 
@@ -21,3 +22,4 @@ class RowRead:
     complete: bool = True
     page: int | None = None
     prose: ProseRow | None = None  # set when the row was written as a sentence
+    match: LabelMatch | None = None  # set when no keyword named the row (a close match)

@@ -12,7 +12,7 @@ from reports.importing import labels, pagecut
 from reports.importing.columns import Header
 from reports.importing.grid import Cell, Row
 from reports.importing.lanes import Lanes
-from reports.importing.normalize import compact, read_value
+from reports.importing.normalize import compact, match_text, read_value
 from reports.importing.reads import RowRead
 
 __all__ = ["RowRead", "TableReader", "has_numbers", "split_row"]
@@ -60,7 +60,7 @@ class TableReader:
             return
         if not numbers and self._is_header(row, label):
             if self.table == "table2" and (
-                self._data_since_header or "信息内容" in label
+                self._data_since_header or "信息内容" in match_text(label)
             ):
                 self._new_header()
             self._data_since_header = False
@@ -135,15 +135,18 @@ class TableReader:
             joined = pagecut.rest_of(carry, row, fragments, values)
             if joined and self._join_rest(carry, joined, label, values):
                 return
-        key = labels.first_match(labels.ROW_RULES[self.table], label) if label else None
+        match = _row_match(self.table, label, has_numbers(values))
         self._carry = pagecut.Carry(fragments, values, row.page, self.header)
-        if key is None:
+        if match.key is None:
             if has_numbers(values):
                 self.orphans.append(row)
                 self._carry.orphan = row
             return
         self._seen_data = True
-        read = RowRead(self.table, key, label, values, self.header, True, row.page)
+        read = RowRead(
+            self.table, match.key, label, values, self.header, True, row.page
+        )
+        read.match = match if match.guessed else None
         self.rows.append(read)
         self._carry.read = read
 
@@ -164,10 +167,16 @@ class TableReader:
             return False
         if read is not None:
             read.label = joined  # the key stays: the first part already named the row
+            if read.match is not None:  # ... unless it was only a close match
+                match = _row_match(self.table, joined, True)
+                if match.key is not None:
+                    read.key = match.key
+                    read.match = match if match.guessed else None
             if not carry.printed and has_numbers(values):
                 read.values = values
         else:
-            key = labels.first_match(rules, joined)
+            match = _row_match(self.table, joined, has_numbers(values))
+            key = match.key
             if key is None:
                 return False
             if carry.orphan is not None:
@@ -176,6 +185,7 @@ class TableReader:
             read = RowRead(
                 self.table, key, joined, printed, carry.header, True, carry.page
             )
+            read.match = match if match.guessed else None
             self._seen_data = True
             self.rows.append(read)
         self._carry = None
@@ -187,10 +197,31 @@ class TableReader:
     def _emit(self, read: RowRead) -> None:
         """A row whose label is complete: kept when named, its values orphaned when not."""
         if read.key is None:
-            read.key = labels.first_match(labels.ROW_RULES[self.table], read.label)
+            match = _row_match(self.table, read.label, has_numbers(read.values))
+            read.key = match.key
+            read.match = match if match.guessed else None
         if read.key is None:
             if has_numbers(read.values):
                 self.orphans.append(Row(read.values, complete=False, page=read.page))
             return
         self._seen_data = True
         self.rows.append(read)
+
+
+def _row_match(table: str, label: str, printed: bool) -> labels.LabelMatch:
+    """The row a label names; a doubtful close match only for a row that prints values.
+
+    A valueless label that is merely near several rows (a cut fragment, a stray word) is
+    not worth a flagged row: nothing of it would be kept. Nor is a valueless table 三 text
+    without its list number that no keyword names: the tail of a wrapped label.
+    """
+    if not label:
+        return labels.NO_MATCH
+    match = labels.match_row(table, label)
+    if printed or match.how == "rule":
+        return match
+    if match.how == "ambiguous":
+        return labels.NO_MATCH
+    if table == "table3" and not labels.ITEM_START.match(label):
+        return labels.NO_MATCH
+    return match

@@ -121,10 +121,11 @@ CASES = [
     Hostile(
         "bomb.docx", lambda: hostile.docx_bomb(210), "file_too_large", "疑似压缩炸弹"
     ),
-    # A workbook that is not the system's template: refused as it stands, with or without
-    # the XLSX importer; its formulas are never evaluated.
+    # A workbook that is not the system's template is read like any published report;
+    # this one holds no report (one label, formulas without saved values), so it is
+    # refused as such, and its formulas are never evaluated.
     Hostile(
-        "report.xlsx", hostile.formula_workbook, "unsupported_format", "Excel 表格"
+        "report.xlsx", hostile.formula_workbook, "not_annual_report", "下载填报模板"
     ),
 ]
 

@@ -6,6 +6,8 @@ cell make its text (no second pass over the characters). Words outside ruled tab
 text lines whose words keep their positions, so a borderless table's values can still be
 placed under its header. Frames that WPS draws around prose come out as one-column tables;
 their rows are harmless text rows, and narrative sections are taken from the page text.
+A page background or an article box that a browser's "Save as PDF" paints around
+everything is not a table: `rulings` leaves such frames out of the ruling lines.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pdfplumber.page import Page
 
 from reports.importing import errors, labels
 from reports.importing.errors import ImportRefused
+from reports.importing.extract import rulings
 from reports.importing.grid import Cell, Grid, Row
 from reports.importing.normalize import compact
 
@@ -47,7 +50,7 @@ def extract(data: bytes, *, name: str = "", max_pages: int = 200) -> Grid:
         for number, page in enumerate(pages, start=1):
             try:
                 words = page.extract_words()
-                tables = page.find_tables() if words else []
+                tables = _find_tables(page) if words else []
             except Exception as exc:
                 raise _refusal(exc, name, number) from exc
             words_seen += len(words)
@@ -65,6 +68,16 @@ def extract(data: bytes, *, name: str = "", max_pages: int = 200) -> Grid:
         grid.notes.append(f"文件共 {declared} 页，只读取了前 {max_pages} 页")
     grid.text = "\n".join(texts)
     return grid
+
+
+def _find_tables(page: Page) -> list[Any]:
+    """The page's ruled tables; a page's background or an article's box is no table."""
+    settings = rulings.table_settings(page)
+    if settings is None:
+        return list(page.find_tables())
+    if not rulings.has_rulings(settings):
+        return []
+    return list(page.find_tables(settings))
 
 
 def _first_pages(pdf: pdfplumber.PDF, max_pages: int) -> list[Page]:

@@ -147,7 +147,7 @@ def test_ruled_row_cut_by_a_page_break_is_joined_lane_by_lane() -> None:
 def test_next_page_row_with_its_own_ordinal_is_not_a_rest() -> None:
     reader = TableReader("table3")
     reader.feed(_ruled(1, *COLUMNS))
-    reader.feed(_ruled(1, (174, "1.属于国家"), (240, "51")))
+    reader.feed(_ruled(1, (174, "1.属于"), (240, "51")))  # too short to name a row
     reader.feed(_ruled(2, (174, "2.其他法律行政法规禁止公开"), (240, "")))
     rows = {r.key: r for r in reader.finish()}
     assert list(rows) == ["withheld_law_prohibited"]  # the first names no row

@@ -99,7 +99,8 @@ def test_excel_and_images_are_unsupported() -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("xl/workbook.xml", "<workbook/>")
-    assert _refusal(buffer.getvalue(), "r.xlsx").code == "unsupported_format"
+    # Excel is read (test_xlsx_published.py); a workbook with nothing but this is broken.
+    assert _refusal(buffer.getvalue(), "r.xlsx").code == "corrupt_file"
     assert (
         _refusal(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "r.png").code
         == "unsupported_format"
