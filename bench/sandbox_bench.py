@@ -28,8 +28,8 @@ import django  # noqa: E402
 
 django.setup()
 
-from reports.importing import sandbox  # noqa: E402
 from reports.importing.errors import ImportRefused  # noqa: E402
+from reports.importing.intake import sandbox  # noqa: E402
 from reports.importing.pipeline import parse_bytes  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"

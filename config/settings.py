@@ -182,7 +182,7 @@ IMPORT_STAGING_ROOT = Path(
 # Largest document accepted for import, in bytes (default 20 MB).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 
-# Each document is parsed in a child process with these limits (reports.importing.sandbox):
+# Each document is parsed in a child process with these limits (reports.importing.intake.sandbox):
 # a decompression bomb or an endless page tree is stopped and refused as resource_limit.
 # The memory limit is address space the parse may add to the (forked) parent's.
 IMPORT_PARSE_CPU_SECONDS = env_int("IMPORT_PARSE_CPU_SECONDS", 30)

@@ -1,7 +1,7 @@
 """The admin page 导入年报: upload files, preview each parsed report, confirm or discard.
 
 Nothing reaches the database before confirmation: the parsed reports wait on disk
-(reports.importing.staging) under a random token that only their uploader can open.
+(reports.importing.intake.staging) under a random token that only their uploader can open.
 Confirming saves each chosen report through report_apply, one transaction per report.
 """
 
@@ -43,11 +43,13 @@ from reports.audit.base import Issue
 from reports.audit.preview import issues_before_saving
 from reports.cells import STATE_LABELS, CellState, cell_state, display_text
 from reports.grid import GridTable, grids_for
-from reports.importing import errors, identities, staging
+from reports.importing import errors
 from reports.importing.apply import ApplyResult, report_apply
+from reports.importing.intake import staging
+from reports.importing.intake.sources import SourceDocument, SourceError, read_bytes
 from reports.importing.interchange import MAX_YEAR, MIN_YEAR
+from reports.importing.mapping import identities
 from reports.importing.parsed import ParsedReport, ParseWarning
-from reports.importing.sources import SourceDocument, SourceError, read_bytes
 from reports.models import AnnualReport, ChangeRecord
 
 ERROR_LABELS: dict[str, str] = {

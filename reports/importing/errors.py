@@ -13,7 +13,7 @@ NO_TEXT_LAYER = "no_text_layer"
 NOT_ANNUAL_REPORT = "not_annual_report"
 FILE_TOO_LARGE = "file_too_large"
 INVALID_INTERCHANGE = "invalid_interchange"
-# The parse was stopped by its CPU, memory or wall-clock limit (reports.importing.sandbox).
+# The parse was stopped by its CPU, memory or wall-clock limit (reports.importing.intake.sandbox).
 RESOURCE_LIMIT = "resource_limit"
 
 CODES: frozenset[str] = frozenset(

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from reports.importing import errors, interchange
 from reports.importing.errors import ImportRefused
-from reports.importing.grid import Grid
-from reports.importing.mapping import map_grid
+from reports.importing.extract.rows import Grid
+from reports.importing.mapping.report import map_grid
 from reports.importing.parsed import ParsedReport, SourceInfo
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024

@@ -15,7 +15,7 @@ from django.test import Client
 
 from reports import schema
 from reports.admin_import import PASTE_NAME, paste_normalize
-from reports.importing.sources import read_bytes
+from reports.importing.intake.sources import read_bytes
 from reports.models import AnnualReport
 from tests.factories import make_agency
 from tests.reports.test_admin_import import (

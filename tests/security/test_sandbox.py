@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from reports.importing import sandbox
 from reports.importing.errors import ImportRefused
+from reports.importing.intake import sandbox
+from reports.importing.intake.sources import read_document
 from reports.importing.pipeline import parse_bytes
-from reports.importing.sources import read_document
 from tests.reports.importing.builders import docx_report, encrypted_pdf
 
 QUICK = sandbox.Limits(cpu_seconds=5, memory_mb=256, timeout_seconds=10)
@@ -102,7 +102,7 @@ def test_a_crashed_child_is_a_corrupt_file():
 
 
 def test_a_bug_in_the_child_is_logged_and_refused(caplog):
-    with caplog.at_level(logging.ERROR, logger="reports.importing.sandbox"):
+    with caplog.at_level(logging.ERROR, logger="reports.importing.intake.sandbox"):
         refusal = _refused(_bug)
     assert refusal.code == "corrupt_file" and "KeyError" in refusal.message
     assert "a bug, not a refusal" in caplog.text  # the child's traceback

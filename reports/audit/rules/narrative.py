@@ -11,7 +11,8 @@ import re
 from functools import lru_cache
 
 from reports.audit.base import ReportFacts
-from reports.importing import labels, metadata
+from reports.importing import labels
+from reports.importing.mapping import metadata
 from reports.importing.normalize import compact, nfkc
 
 _SENTENCE_END = re.compile(r"[。;；!！?？]")

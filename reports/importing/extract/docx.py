@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 
 from reports.importing import errors
 from reports.importing.errors import ImportRefused
-from reports.importing.grid import Cell, Grid, Row
+from reports.importing.extract.rows import Cell, Grid, Row
 from reports.importing.normalize import clean_cell
 
 MAX_MEMBERS = 2000

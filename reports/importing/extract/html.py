@@ -15,7 +15,7 @@ from lxml import etree
 
 from reports.importing import errors
 from reports.importing.errors import ImportRefused
-from reports.importing.grid import Cell, Grid, Row
+from reports.importing.extract.rows import Cell, Grid, Row
 from reports.importing.normalize import clean_cell
 
 _INERT = (

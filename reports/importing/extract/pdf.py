@@ -24,7 +24,7 @@ from pdfplumber.page import Page
 from reports.importing import errors, labels
 from reports.importing.errors import ImportRefused
 from reports.importing.extract import rulings
-from reports.importing.grid import Cell, Grid, Row
+from reports.importing.extract.rows import Cell, Grid, Row
 from reports.importing.normalize import compact
 
 Word = dict[str, Any]

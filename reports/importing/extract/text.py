@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from reports.importing import labels
-from reports.importing.grid import Cell, Grid, Row
+from reports.importing.extract.rows import Cell, Grid, Row
 from reports.importing.normalize import clean_cell, compact, nfkc, read_value
 
 # Vertical bars that web pages, terminals and box drawings use between cells.

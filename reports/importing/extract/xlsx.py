@@ -29,13 +29,14 @@ from openpyxl.utils import get_column_letter
 
 from reports import schema
 from reports.exporting import template_xlsx as tpl
-from reports.importing import errors, identities, labels
+from reports.importing import errors, labels
 from reports.importing.errors import ImportRefused
 from reports.importing.extract.docx import check_archive
-from reports.importing.grid import Cell, Grid, Row
+from reports.importing.extract.rows import Cell, Grid, Row
+from reports.importing.mapping import identities
+from reports.importing.mapping.stream import has_numbers, split_row
 from reports.importing.normalize import clean_cell, compact, nfkc, read_value
 from reports.importing.parsed import ParsedCell, ParsedReport, ParseWarning
-from reports.importing.stream import has_numbers, split_row
 
 MAX_PROBLEMS_SHOWN = 30
 _NA = frozenset(nfkc(t) for t in schema.NOT_APPLICABLE_TEXTS)

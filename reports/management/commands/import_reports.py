@@ -16,7 +16,7 @@ from django.db import transaction
 from agencies.models import Agency
 from agencies.services import AgencyNotFound, agency_find
 from reports.importing.apply import report_apply
-from reports.importing.sources import (
+from reports.importing.intake.sources import (
     SourceDocument,
     SourceError,
     expand_paths,

@@ -12,10 +12,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reports import schema
 from reports.importing.errors import ImportRefused
+from reports.importing.intake.sandbox import run_isolated
 from reports.importing.interchange import to_interchange
 from reports.importing.parsed import ParsedReport, value_to_json
 from reports.importing.pipeline import parse_file
-from reports.importing.sandbox import run_isolated
 
 
 class Command(BaseCommand):

@@ -15,9 +15,9 @@ import pytest
 
 from reports import schema
 from reports.importing import labels
-from reports.importing.grid import Grid
+from reports.importing.extract.rows import Grid
 from reports.importing.labels import LabelMatch, match_column, match_row, section_of
-from reports.importing.mapping import map_grid
+from reports.importing.mapping.report import map_grid
 from reports.importing.normalize import compact, match_text
 from reports.importing.pipeline import parse_bytes
 from tests.reports.importing.conftest import CORPUS

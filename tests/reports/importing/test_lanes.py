@@ -6,8 +6,8 @@ LibreOffice, where the group label and the row label wrap side by side.
 
 from __future__ import annotations
 
-from reports.importing.grid import Cell, Row
-from reports.importing.stream import RowRead, TableReader
+from reports.importing.extract.rows import Cell, Row
+from reports.importing.mapping.stream import RowRead, TableReader
 
 NAMES = (
     "自然人",

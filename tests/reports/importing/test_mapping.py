@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from reports.importing.errors import ImportRefused
-from reports.importing.grid import Cell, Grid, Row
-from reports.importing.mapping import map_grid
+from reports.importing.extract.rows import Cell, Grid, Row
+from reports.importing.mapping.report import map_grid
 
 from .conftest import value
 

@@ -17,8 +17,8 @@ from openpyxl import load_workbook
 from reports import schema
 from reports.exporting import template_xlsx as tpl
 from reports.importing.errors import ImportRefused
+from reports.importing.intake.sources import read_bytes
 from reports.importing.pipeline import detect_kind, parse_bytes
-from reports.importing.sources import read_bytes
 from reports.models import AnnualReport, Table2Row, Table3Row
 from tests.factories import make_agency
 

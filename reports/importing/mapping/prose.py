@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from reports.importing import labels
-from reports.importing.grid import Cell, Row
+from reports.importing.extract.rows import Cell, Row
 from reports.importing.normalize import compact
 
 # The colon that ends a row label, followed by the first column's name.

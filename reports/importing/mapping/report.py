@@ -11,13 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reports import schema
-from reports.importing import cells as cells_mod
-from reports.importing import identities, labels, metadata, prose
+from reports.importing import labels
 from reports.importing.errors import NOT_ANNUAL_REPORT, ImportRefused
-from reports.importing.grid import Grid, Row
+from reports.importing.extract.rows import Grid, Row
+from reports.importing.mapping import identities, metadata, prose
+from reports.importing.mapping import values as cell_values
+from reports.importing.mapping.stream import (
+    RowRead,
+    TableReader,
+    has_numbers,
+    split_row,
+)
 from reports.importing.normalize import compact, read_value
 from reports.importing.parsed import ParsedCell, ParsedReport, ParseWarning
-from reports.importing.stream import RowRead, TableReader, has_numbers, split_row
 
 TABLES = schema.TABLE_KEYS
 
@@ -218,7 +224,7 @@ def _table_cells(
         if read.prose is not None:
             resolved = _resolve_prose(read.prose, columns)
         else:
-            resolved = cells_mod.resolve(read, columns)
+            resolved = cell_values.resolve(read, columns)
         if table == "table4":
             _split_table4(resolved, rows, report, read)
             continue
@@ -313,7 +319,7 @@ def _record(
     report: ParsedReport,
     table: str,
     row_key: str,
-    resolved: cells_mod.Resolved,
+    resolved: cell_values.Resolved,
     read: RowRead,
 ) -> None:
     for column in resolved.uncertain:
@@ -332,7 +338,7 @@ def _record(
 
 
 def _split_table4(
-    resolved: cells_mod.Resolved,
+    resolved: cell_values.Resolved,
     rows: dict[str, dict[str, ParsedCell]],
     report: ParsedReport,
     read: RowRead,
@@ -361,8 +367,8 @@ def _split_table4(
 
 def _resolve_prose(
     row: prose.ProseRow, columns: tuple[tuple[str, schema.Column], ...]
-) -> cells_mod.Resolved:
-    result = cells_mod.Resolved()
+) -> cell_values.Resolved:
+    result = cell_values.Resolved()
     wanted = dict(columns)
     block = row.key
     for column_key, number, cell in row.pairs:
@@ -370,7 +376,7 @@ def _resolve_prose(
         if key not in wanted:
             result.problems.append(f"“{number}”所在的列不属于本行，未采用")
             continue
-        parsed, problem = cells_mod.to_parsed(cell, wanted[key])
+        parsed, problem = cell_values.to_parsed(cell, wanted[key])
         if problem:
             result.problems.append(problem)
         result.cells[key] = parsed

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from reports import schema
-from reports.importing.grid import Cell
+from reports.importing.extract.rows import Cell
+from reports.importing.mapping.reads import RowRead
 from reports.importing.normalize import clean_cell, compact, read_value
 from reports.importing.parsed import ParsedCell
-from reports.importing.reads import RowRead
 
 
 @dataclass

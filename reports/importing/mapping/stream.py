@@ -8,12 +8,13 @@ RowRead; turning it into cells is `cells.py`'s job.
 
 from __future__ import annotations
 
-from reports.importing import labels, pagecut
-from reports.importing.columns import Header
-from reports.importing.grid import Cell, Row
-from reports.importing.lanes import Lanes
+from reports.importing import labels
+from reports.importing.extract.rows import Cell, Row
+from reports.importing.mapping import pagecut
+from reports.importing.mapping.columns import Header
+from reports.importing.mapping.lanes import Lanes
+from reports.importing.mapping.reads import RowRead
 from reports.importing.normalize import compact, match_text, read_value
-from reports.importing.reads import RowRead
 
 __all__ = ["RowRead", "TableReader", "has_numbers", "split_row"]
 

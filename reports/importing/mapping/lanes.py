@@ -16,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from reports.importing import labels
-from reports.importing.columns import Header
-from reports.importing.grid import Cell, Row
+from reports.importing.extract.rows import Cell, Row
+from reports.importing.mapping.columns import Header
+from reports.importing.mapping.reads import RowRead
 from reports.importing.normalize import compact
-from reports.importing.reads import RowRead
 
 _GAP = (
     2.0  # points: a label ends this little past its first value and is still left of it

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reports.importing.columns import Header
-from reports.importing.grid import Cell
+from reports.importing.extract.rows import Cell
 from reports.importing.labels import LabelMatch
-from reports.importing.prose import ProseRow
+from reports.importing.mapping.columns import Header
+from reports.importing.mapping.prose import ProseRow
 
 
 @dataclass

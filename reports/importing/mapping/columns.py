@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from reports.importing import labels
-from reports.importing.grid import Cell
+from reports.importing.extract.rows import Cell
 from reports.importing.normalize import compact
 
 _OVERLAP = 0.3  # share of the narrower extent two cells must share to stack

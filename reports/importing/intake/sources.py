@@ -17,10 +17,10 @@ from pathlib import Path, PurePosixPath
 
 from reports.importing import errors
 from reports.importing.errors import ImportRefused
+from reports.importing.intake.sandbox import Limits, run_isolated
 from reports.importing.interchange import InterchangeError, from_interchange
 from reports.importing.parsed import ParsedReport, SourceInfo
 from reports.importing.pipeline import decode_text, parse_bytes
-from reports.importing.sandbox import Limits, run_isolated
 
 DOCUMENT_SUFFIXES = frozenset(
     {".pdf", ".docx", ".html", ".htm", ".txt", ".json", ".xlsx"}

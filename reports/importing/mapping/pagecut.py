@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reports.importing import labels
-from reports.importing.columns import Header
-from reports.importing.grid import Cell, Row
+from reports.importing.extract.rows import Cell, Row
+from reports.importing.mapping.columns import Header
+from reports.importing.mapping.reads import RowRead
 from reports.importing.normalize import compact, read_value
-from reports.importing.reads import RowRead
 
 # Repeated header rows come between the two parts; they carry these words.
 _HEADER_WORDS = ("勾稽", "申请人情况", "法人或其他组织", "信息内容")
