@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from reports.importing.normalize import read_value
+
 BBox = tuple[float, float, float, float]
 
 
@@ -66,3 +68,20 @@ class Grid:
     pages: int = 0
     title: str = ""
     notes: list[str] = field(default_factory=list)
+
+
+def split_row(row: Row) -> tuple[list[Cell], list[Cell]]:
+    """A row's label fragments and value cells (numbers, "/" and empty cells)."""
+    fragments: list[Cell] = []
+    values: list[Cell] = []
+    for cell in row.cells:
+        if read_value(cell.text).is_value:
+            values.append(cell)
+        else:
+            fragments.append(cell)
+    return fragments, values
+
+
+def has_numbers(values: list[Cell]) -> bool:
+    """Whether any of the value cells prints something (a number or a mark)."""
+    return any(read_value(c.text).raw for c in values)

@@ -17,10 +17,11 @@ from pathlib import Path, PurePosixPath
 
 from reports.importing import errors
 from reports.importing.errors import ImportRefused
+from reports.importing.intake.detect import decode_text, is_office_file
 from reports.importing.intake.sandbox import Limits, run_isolated
 from reports.importing.interchange import InterchangeError, from_interchange
 from reports.importing.parsed import ParsedReport, SourceInfo
-from reports.importing.pipeline import decode_text, parse_bytes
+from reports.importing.pipeline import parse_bytes
 
 DOCUMENT_SUFFIXES = frozenset(
     {".pdf", ".docx", ".html", ".htm", ".txt", ".json", ".xlsx"}
@@ -91,7 +92,7 @@ def read_bytes(data: bytes, name: str, *, max_bytes: int) -> list[SourceDocument
     """The documents held in one upload or file: a zip archive is opened, others parsed."""
     if len(data) > max_bytes:
         return [_too_large(name, len(data), max_bytes)]
-    if data.startswith(ZIP_MAGIC) and not _is_office_file(data):
+    if data.startswith(ZIP_MAGIC) and not is_office_file(data):
         return list(_read_zip(data, name, max_bytes=max_bytes))
     return [read_document(data, name, max_bytes=max_bytes)]
 
@@ -163,16 +164,6 @@ def _looks_like_json_list(data: bytes, name: str) -> bool:
     return head.startswith(b"[") and (
         name.lower().endswith(".json") or head[1:2] in b" \r\n\t{"
     )
-
-
-def _is_office_file(data: bytes) -> bool:
-    """A DOCX or XLSX is a zip too; it is a document, not an archive of documents."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist()[:50])
-    except zipfile.BadZipFile:
-        return False
-    return "[Content_Types].xml" in names
 
 
 def _read_zip(data: bytes, name: str, *, max_bytes: int) -> Iterator[SourceDocument]:

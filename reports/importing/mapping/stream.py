@@ -9,30 +9,14 @@ RowRead; turning it into cells is `cells.py`'s job.
 from __future__ import annotations
 
 from reports.importing import labels
-from reports.importing.extract.rows import Cell, Row
+from reports.importing.extract.rows import Cell, Row, has_numbers, split_row
 from reports.importing.mapping import pagecut
 from reports.importing.mapping.columns import Header
 from reports.importing.mapping.lanes import Lanes
 from reports.importing.mapping.reads import RowRead
-from reports.importing.normalize import compact, match_text, read_value
+from reports.importing.normalize import compact, match_text
 
 __all__ = ["RowRead", "TableReader", "has_numbers", "split_row"]
-
-
-def split_row(row: Row) -> tuple[list[Cell], list[Cell]]:
-    """A row's label fragments and value cells (numbers, "/" and empty cells)."""
-    fragments: list[Cell] = []
-    values: list[Cell] = []
-    for cell in row.cells:
-        if read_value(cell.text).is_value:
-            values.append(cell)
-        else:
-            fragments.append(cell)
-    return fragments, values
-
-
-def has_numbers(values: list[Cell]) -> bool:
-    return any(read_value(c.text).raw for c in values)
 
 
 class TableReader:

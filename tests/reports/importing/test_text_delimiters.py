@@ -22,7 +22,8 @@ from reports.importing.errors import ImportRefused
 from reports.importing.extract import text as text_extract
 from reports.importing.interchange import to_interchange
 from reports.importing.parsed import ParsedReport
-from reports.importing.pipeline import decode_text, parse_bytes
+from reports.importing.intake.detect import decode_text
+from reports.importing.pipeline import parse_bytes
 
 from .conftest import CORPUS, same, value
 
