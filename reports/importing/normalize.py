@@ -25,14 +25,20 @@ _SPACE_RE = re.compile(r"\s+")
 _BOOKMARK_RE = re.compile(r"\[bookmark:[^\]]*\]")
 # A count or money amount as printed: optional sign, thousands separators, decimals,
 # then an optional unit suffix.
+# Word's autocorrect and typesetting print a minus sign as U+2212, an en dash or a
+# full-width hyphen ("−632"); NFKC folds only the last. A dash alone is "not applicable".
+_MINUS_SIGNS = "\u2212\u2013\ufe63\uff0d"
 _NUMBER_RE = re.compile(
-    r"^(?P<sign>[+-]?)(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    rf"^(?P<sign>[+\-{_MINUS_SIGNS}]?)"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?P<unit>万元|元|件|条|个|项|次|人)?$"
 )
 _NA_TEXTS = frozenset(
     unicodedata.normalize("NFKC", t) for t in schema.NOT_APPLICABLE_TEXTS
 )
-_DASHES = str.maketrans({"—": "-", "–": "-", "―": "-", "－": "-", "─": "-"})
+_DASHES = str.maketrans(
+    {"—": "-", "–": "-", "―": "-", "－": "-", "─": "-", "\u2212": "-", "\ufe63": "-"}
+)
 
 
 def nfkc(text: str) -> str:
@@ -109,12 +115,13 @@ def read_value(text: str | None) -> Value:
     if match is None:
         return Value(None, raw, is_value=False)
     digits = match["num"].replace(",", "")
+    sign = "-" if match["sign"] and match["sign"] in "-" + _MINUS_SIGNS else ""
     unit = match["unit"] or ""
     try:
         if "." in digits:
-            number: int | Decimal = Decimal(match["sign"] + digits)
+            number: int | Decimal = Decimal(sign + digits)
         else:
-            number = int(match["sign"] + digits)
+            number = int(sign + digits)
     except (InvalidOperation, ValueError):  # pragma: no cover - the regex guards
         return Value(None, raw, is_value=False)
     return Value(number, raw, unit if unit in schema.MONEY_UNITS else "")

@@ -2,13 +2,22 @@
 
 Tables are expanded with their rowspan/colspan: a spanning cell appears once, in its first
 row, with the extent of the columns it covers, so a value can be placed under its header.
-Text outside tables becomes lines. The page is only parsed (lxml), never run: <script>,
-<style> and similar elements are removed before anything is read.
+Text outside tables becomes lines, broken where a browser breaks them (block elements, <br>)
+with source whitespace collapsed. The page is only parsed (lxml), never run: <script>,
+<style> and similar elements are removed before anything is read, and so are elements a
+browser would not show (display:none, visibility:hidden, the hidden attribute).
+
+Old CMSs lay a whole page out in one outer <table>: a table row whose cells hold tables is
+layout, so its cells are read as blocks (text lines, each nested table as a table of its
+own), and a table of one cell is a frame read the same way. A <table> left open in a table
+(libxml2 nests it where an HTML5 parser would close the first) is read as the next table.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 import lxml.html
 from lxml import etree
@@ -27,12 +36,22 @@ _INERT = (
     "object",
     "embed",
     "head",
+    "select",
 )
 _BLOCKS = frozenset(
     "p div h1 h2 h3 h4 h5 h6 li dd dt pre blockquote section article header footer "
-    "caption center td th tr ul ol dl form main nav aside".split()
+    "caption center td th tr ul ol dl form main nav aside hr address fieldset figure "
+    "figcaption table tbody thead tfoot".split()
 )
+_SECTIONS = ("thead", "tbody", "tfoot")
+_HIDDEN_STYLE = re.compile(
+    r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important\s*)?(?:;|$)",
+    re.IGNORECASE,
+)
+_SPACE = re.compile(r"[ \t\r\n\f]+")
 _MAX_SPAN = 64  # a colspan/rowspan beyond this is an error or an attack, not a layout
+
+Flow = str | etree._Element  # a text fragment ("\n" at a line break) or a table
 
 
 def extract(text: str) -> Grid:
@@ -42,76 +61,170 @@ def extract(text: str) -> Grid:
     except (etree.ParserError, ValueError) as exc:
         raise ImportRefused(errors.CORRUPT_FILE, f"无法解析 HTML：{exc}") from exc
     title = root.findtext(".//title") or ""
-    for element in list(root.iter(*_INERT)):
-        element.drop_tree()
-    for br in root.iter("br"):
-        br.tail = "\n" + (br.tail or "")
-    grid = Grid(kind="html", title=clean_cell(title))
-    lines: list[str] = []
-    table_no = 0
-    for kind, item in _walk(root):
-        if kind == "table":
-            grid.rows.extend(_table_rows(item, table_no))
-            table_no += 1
-            continue
-        for line in clean_cell(item).splitlines():
-            lines.append(line)
-            grid.rows.append(Row([Cell(line)], complete=True))
-    grid.text = "\n".join(lines)
-    return grid
+    for element in [*root.iter(*_INERT), *_hidden(root)]:
+        if element.getparent() is not None:
+            element.drop_tree()
+    reader = _Reader(Grid(kind="html", title=clean_cell(title)))
+    reader.read(_flow(root))
+    reader.grid.text = "\n".join(reader.lines)
+    return reader.grid
 
 
-def _walk(element: etree._Element) -> Iterator[tuple[str, object]]:
-    """Tables and text blocks in document order."""
-    if not isinstance(element.tag, str):
-        return
-    if element.tag == "table":
-        yield "table", element
-        return
-    if element.tag in _BLOCKS or element.tag in ("body", "html"):
-        if not any(_contains_block(child) for child in element):
-            text = element.text_content()
-            if text.strip():
-                yield "text", text
+def _hidden(root: etree._Element) -> list[etree._Element]:
+    """Elements a browser does not show."""
+    return [
+        element
+        for element in root.iter(etree.Element)
+        if element.get("hidden") is not None
+        or _HIDDEN_STYLE.search(element.get("style") or "")
+    ]
+
+
+@dataclass
+class _Reader:
+    """Appends a page's flow to a Grid: text as lines, tables as numbered rows."""
+
+    grid: Grid
+    lines: list[str] = field(default_factory=list)
+    tables: int = 0
+
+    def read(self, flow: Iterator[Flow]) -> None:
+        parts: list[str] = []
+        for item in flow:
+            if isinstance(item, str):
+                parts.append(item)
+                continue
+            self._text(parts)
+            parts = []
+            self.table(item)
+        self._text(parts)
+
+    def table(self, table: etree._Element) -> None:
+        """A table's rows; frames, layout rows and stray tables as the module doc says."""
+        if _is_frame(table):
+            self.read(_flow(_cells(next(_table_items(table)))[0]))
             return
-        if element.text and element.text.strip():
-            yield "text", element.text
-        for child in element:
-            yield from _walk(child)
-            if child.tail and child.tail.strip():
-                yield "text", child.tail
-        return
-    text = element.text_content()
-    if text.strip():
-        yield "text", text
+        segment: list[etree._Element] = []
+        for item in _table_items(table):
+            if item.tag == "caption":
+                self.read(_flow(item))
+            elif item.tag == "table":
+                self._rows(segment)
+                segment = []
+                self.table(item)
+            elif any(_holds_table(cell) for cell in _cells(item)):
+                self._rows(segment)
+                segment = []
+                for cell in _cells(item):
+                    self.read(_flow(cell))
+            else:
+                segment.append(item)
+        self._rows(segment)
+
+    def _rows(self, trs: list[etree._Element]) -> None:
+        if trs:
+            self.grid.rows.extend(_grid_rows(trs, self.tables))
+            self.tables += 1
+
+    def _text(self, parts: list[str]) -> None:
+        for line in clean_cell(_join(parts)).splitlines():
+            self.lines.append(line)
+            self.grid.rows.append(Row([Cell(line)], complete=True))
 
 
-def _contains_block(element: etree._Element) -> bool:
-    if not isinstance(element.tag, str):
-        return False
-    if element.tag in _BLOCKS or element.tag == "table":
-        return True
-    return any(_contains_block(child) for child in element)
+def _flow(element: etree._Element, pre: bool = False) -> Iterator[Flow]:
+    """The text fragments and tables inside `element`, in order, with "\n" at each line
+    break a browser makes (block edges, <br>); source whitespace collapsed outside <pre>."""
+    if element.text:
+        yield _spaced(element.text, pre)
+    for child in element:
+        if isinstance(
+            child.tag, str
+        ):  # comments and processing instructions: tail only
+            if child.tag == "table":
+                yield child
+            elif child.tag == "br":
+                yield "\n"
+            elif child.tag in _BLOCKS:
+                yield "\n"
+                yield from _flow(child, pre or child.tag == "pre")
+                yield "\n"
+            else:
+                yield from _flow(child, pre)
+        if child.tail:
+            yield _spaced(child.tail, pre)
 
 
-def _table_rows(table: etree._Element, table_no: int) -> list[Row]:
+def _spaced(text: str, pre: bool) -> str:
+    text = text.replace("\xa0", " ")
+    return text if pre else _SPACE.sub(" ", text)
+
+
+def _join(parts: list[str]) -> str:
+    return re.sub(r" {2,}", " ", "".join(parts))
+
+
+def _cell_text(cell: etree._Element) -> str:
+    """A cell's text; a frame table inside it is read as text too."""
+    parts = [p if isinstance(p, str) else f"\n{_cell_text(p)}\n" for p in _flow(cell)]
+    return clean_cell(_join(parts))
+
+
+def _table_items(table: etree._Element) -> Iterator[etree._Element]:
+    """The rows, caption and stray tables of a table in display order (tfoot last)."""
+    footer: list[etree._Element] = []
+    for child in table:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag in ("tr", "caption", "table"):
+            yield child
+        elif child.tag == "tfoot":
+            footer.extend(_table_items(child))
+        elif child.tag not in ("td", "th", "col", "colgroup"):
+            yield from _table_items(child)  # thead, tbody, and a stray <form> or <div>
+    yield from footer
+
+
+def _cells(tr: etree._Element) -> list[etree._Element]:
+    """The <td>/<th> of a row, also when a stray element wraps them."""
+    cells: list[etree._Element] = []
+    for child in tr:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag in ("td", "th"):
+            cells.append(child)
+        elif child.tag not in ("table", "tr"):
+            cells.extend(_cells(child))
+    return cells
+
+
+def _is_frame(table: etree._Element) -> bool:
+    """A table of one row of one cell is a frame around its content."""
+    items = list(_table_items(table))
+    return len(items) == 1 and items[0].tag == "tr" and len(_cells(items[0])) == 1
+
+
+def _holds_table(element: etree._Element) -> bool:
+    """Whether a table of several cells is anywhere inside `element`."""
+    return any(
+        not _is_frame(table) for table in element.iter("table") if table is not element
+    )
+
+
+def _grid_rows(trs: list[etree._Element], table_no: int) -> list[Row]:
+    """Rows with each cell placed on the table's column grid (rowspan/colspan expanded)."""
     taken: dict[int, set[int]] = {}
     rows: list[Row] = []
-    trs = [tr for tr in table.iter("tr") if _owner_table(tr) is table]
     for r, tr in enumerate(trs):
         busy = taken.setdefault(r, set())
         column = 0
         cells: list[Cell] = []
-        for td in tr:
-            if td.tag not in ("td", "th"):
-                continue
+        for td in _cells(tr):
             while column in busy:
                 column += 1
             colspan = _span(td.get("colspan"))
-            rowspan = _span(td.get("rowspan"))
-            cells.append(
-                Cell(clean_cell(td.text_content()), x0=column, x1=column + colspan)
-            )
+            rowspan = _span(td.get("rowspan"), zero=len(trs) - r)
+            cells.append(Cell(_cell_text(td), x0=column, x1=column + colspan))
             for below in range(r, min(r + rowspan, len(trs))):
                 taken.setdefault(below, set()).update(range(column, column + colspan))
             column += colspan
@@ -119,15 +232,11 @@ def _table_rows(table: etree._Element, table_no: int) -> list[Row]:
     return rows
 
 
-def _owner_table(tr: etree._Element) -> etree._Element | None:
-    parent = tr.getparent()
-    while parent is not None and parent.tag != "table":
-        parent = parent.getparent()
-    return parent
-
-
-def _span(value: str | None) -> int:
-    try:
-        return max(1, min(int(value or 1), _MAX_SPAN))
-    except ValueError:
+def _span(value: str | None, zero: int = 1) -> int:
+    """A colspan/rowspan as a browser reads it: leading digits ("2px" -> 2), 1 when absent
+    or invalid, `zero` for 0 (rowspan="0" runs to the end of the table), at most 64."""
+    match = re.match(r"\s*\+?(\d+)", value or "")
+    if match is None:
         return 1
+    number = int(match.group(1))
+    return max(1, min(number if number else zero, _MAX_SPAN))

@@ -62,7 +62,7 @@ def test_xlsx_traits_are_read_from_the_zip():
     assert marked.template and not marked.formulas
 
 
-def test_template_marker_is_the_template_writers(settings):
+def test_template_marker_is_the_template_writers():
     from reports.exporting.template_xlsx import META_SHEET
 
     assert detect_mod.TEMPLATE_SHEET == META_SHEET

@@ -43,6 +43,16 @@ def test_signed_change_keeps_its_sign() -> None:
     assert read_value("+2").number == 2
 
 
+def test_typeset_minus_signs_are_read_as_minus() -> None:
+    # Word's autocorrect: U+2212 minus, en dash, small and full-width hyphen-minus
+    for printed in ("\u2212632", "\u2013632", "\ufe63632", "\uff0d632", "-632"):
+        value = read_value(printed)
+        assert (value.number, value.raw) == (-632, printed)
+    for alone in ("\u2212", "\u2013", "\ufe63", "\u2014"):
+        value = read_value(alone)
+        assert value.is_value and value.number is None and value.raw == alone
+
+
 def test_label_text_is_not_a_value() -> None:
     assert not read_value("规章").is_value
     assert not read_value("2023年").is_value
