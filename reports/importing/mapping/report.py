@@ -36,6 +36,7 @@ def map_grid(grid: Grid) -> ParsedReport:
     meta = metadata.read(grid.text, grid.title)
     report = ParsedReport(agency=meta.agency, year=meta.year, format="")
     report.title = meta.title
+    report.publication_date = meta.published
     # The document's running text is kept with the report: reviewers check against it.
     report.raw_text = grid.text
     report.sections = {k: v for k, v in meta.sections.items() if v}
