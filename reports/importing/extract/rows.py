@@ -22,7 +22,9 @@ class Cell:
     `x0`/`x1` place the cell horizontally in the units of its table (PDF points, or grid
     columns for DOCX/HTML), so a value can be matched to the header above it. They are None
     for text whose columns are unknown (plain text). `ref` names the cell in a source
-    without pages (a workbook's "表三!D12"); it becomes the parsed cell's note.
+    without pages (a workbook's "表三!D12"); it becomes the parsed cell's note. A `loose`
+    cell's position tells its row (left or right of a label) but not its column: a value
+    of aligned text that is not under exactly one header column.
     """
 
     text: str
@@ -31,6 +33,7 @@ class Cell:
     x0: float | None = None
     x1: float | None = None
     ref: str = ""
+    loose: bool = False
 
     @property
     def positioned(self) -> bool:

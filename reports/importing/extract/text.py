@@ -16,8 +16,10 @@ A row whose label cell holds a line break comes out over several lines: Excel qu
 a cell, a framed row ("| … |") runs until its closing bar, and a label cut after its
 ordinal ("三、本年" / "度办理结果 | …") is joined to the row that continues it.
 
-Text has no pages or positions, so its cells carry neither: mapping attributes their values
-by order, and only when a row prints one value per column. Runs of bars with nothing between
+Text has no pages, and mostly no positions: mapping attributes values by order, and only
+when a row prints one value per column. Text aligned in columns by spaces (pdftotext
+-layout) is the exception: `aligned.py` gives its cells their columns. A row's label that
+ends on a line of its own after its values ("1.屬於\t51…" / "國家祕密") is joined back. Runs of bars with nothing between
 them ("||||") are the flattener's padding for cells it dropped, never blank cells of their
 own, so a row that lost its blanks prints too few values and is flagged, not shifted.
 """
@@ -30,6 +32,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from reports.importing import labels
+from reports.importing.extract import aligned
 from reports.importing.extract.rows import Cell, Grid, Row
 from reports.importing.normalize import clean_cell, compact, nfkc, read_value
 
@@ -70,9 +73,14 @@ def extract(text: str) -> Grid:
     """A Grid of the text's rows, with the whole text as running text."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     grid = Grid(kind="text", text=nfkc(text), pages=0)
-    lines = join_wrapped(join_framed(join_quoted(text.split("\n"))))
+    lines = join_tails(join_wrapped(join_framed(join_quoted(text.split("\n")))))
     kinds = [kind_of(line) for line in lines]
     runs = {run.start: run for run in _runs(kinds)}
+    plain = [
+        k in (Kind.PLAIN, Kind.BLANK) and not ln.startswith("\t")
+        for ln, k in zip(lines, kinds, strict=True)
+    ]
+    positioned = aligned.positioned_rows(lines, plain)
     block: list[str] | None = None
 
     def close_block() -> None:
@@ -117,7 +125,7 @@ def extract(text: str) -> Grid:
             block[-1] = f"{block[-1]}\n{stripped}" if block else stripped
         else:
             close_block()
-            grid.rows.append(_line_row(stripped))
+            grid.rows.append(positioned.get(index - 1) or _line_row(stripped))
     close_block()
     return grid
 
@@ -319,6 +327,69 @@ def _same_row(fragment: str, joined: str) -> bool:
         if alone is not None and labels.first_match(rules, joined) != alone:
             return False
     return True
+
+
+def join_tails(lines: list[str]) -> list[str]:
+    """A delimited row's label continued on the next line, without values, joined.
+
+    A page that wraps a label cell after its first words puts the rest on a line of its
+    own after the row ("1.屬於\t51\t52…" / "國家祕密"). The tail is joined into the row's
+    label when the joined label names a row, and neither part names another one: a
+    label alone naming nothing, or a tail that names the same row ("2.沒有現成信" /
+    "息需要另行製作"), is a part of it.
+    """
+    joined: list[str] = []
+    for line in lines:
+        previous = joined[-1] if joined else ""
+        tailed = _with_tail(previous, line) if previous else None
+        if tailed is None:
+            joined.append(line)
+        else:
+            joined[-1] = tailed
+    return joined
+
+
+def _with_tail(row: str, tail: str) -> str | None:
+    """`row` with `tail` added to its label, or None when `tail` does not continue it."""
+    kind = kind_of(row)
+    if (
+        kind not in (Kind.TAB, Kind.ROW)
+        or '"' in row
+        or kind_of(tail) is not Kind.PLAIN
+    ):
+        return None
+    text = compact(tail)
+    if (
+        not text
+        or len(text) > _FRAGMENT
+        or labels.ITEM_START.match(text)
+        or len(_line_row(tail.strip(_SPACES)).cells) != 1
+    ):
+        return None
+    delimiter = "\t" if kind is Kind.TAB else "|"
+    parts = row.split("\t") if kind is Kind.TAB else row.translate(_BARS).split("|")
+    cells = _cells(row, kind)
+    label = next((i for i, p in enumerate(parts) if compact(p)), None)
+    if label is None or read_value(parts[label]).is_value:
+        return None
+    if not any(read_value(c).number is not None for c in cells):
+        return None  # a row with values: a valueless one is a header or a label part
+    fragment = compact(parts[label])
+    named = _rows_named(fragment + text)
+    alone, tail_names = _rows_named(fragment), _rows_named(text)
+    if not named or tail_names not in (set(), named):
+        return None  # the tail names another row: a row of its own
+    if alone and alone != tail_names:
+        return None  # the row is named already, and the line is no part of its name
+    kept = parts[label].rstrip(_SPACES)
+    parts[label] = kept + tail.strip(_SPACES) + parts[label][len(kept) :]
+    return delimiter.join(parts)
+
+
+def _rows_named(label: str) -> set[str]:
+    """The rows (of any table) that a label names by keyword."""
+    found = (labels.first_match(rules, label) for rules in labels.ROW_RULES.values())
+    return {key for key in found if key}
 
 
 def _cells(line: str, kind: Kind) -> list[str]:

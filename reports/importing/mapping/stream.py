@@ -52,7 +52,9 @@ class TableReader:
             self.header_text.append(label)
             for cell in fragments:
                 self.header.add(cell)
-            if row.complete:
+            if row.complete or self.table == "table2":
+                # a table 二 header line is no row label: in a lane it would take the
+                # values printed under it ("本年制发件数" over a right-aligned "0")
                 self._flush()
                 return
         self._data_since_header = True
@@ -100,7 +102,7 @@ class TableReader:
                 "table4",
                 "data",
                 "",
-                values,
+                _placeable(values),
                 self.header,
                 row.complete,
                 row.page,
@@ -181,6 +183,7 @@ class TableReader:
 
     def _emit(self, read: RowRead) -> None:
         """A row whose label is complete: kept when named, its values orphaned when not."""
+        read.values = _placeable(read.values)
         if read.key is None:
             match = _row_match(self.table, read.label, has_numbers(read.values))
             read.key = match.key
@@ -191,6 +194,17 @@ class TableReader:
             return
         self._seen_data = True
         self.rows.append(read)
+
+
+def _placeable(values: list[Cell]) -> list[Cell]:
+    """Values whose position does not tell their column lose it: read by order instead.
+
+    A loose value (aligned text, not under one header column) found its row by position;
+    its column is not guessed from it.
+    """
+    if not any(c.loose for c in values):
+        return values
+    return [Cell(c.text, page=c.page, bbox=c.bbox, ref=c.ref) for c in values]
 
 
 def _row_match(table: str, label: str, printed: bool) -> labels.LabelMatch:
