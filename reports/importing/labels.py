@@ -237,7 +237,8 @@ _PUNCTUATION = re.compile(r"[“”\"'‘’「」『』、,，.。:：;；·]")
 class LabelMatch:
     """How a printed label was read: the key, and how sure that reading is.
 
-    `how` is "rule" (a keyword), "fuzzy" (close to one label and clearly not to another),
+    `how` is "rule" (a keyword), "context" (a word that names a row only where it stands,
+    see mapping/stream.py), "fuzzy" (close to one label and clearly not to another),
     "ambiguous" (the closest of several near ones: flag the row) or "none".
     """
 
@@ -249,7 +250,7 @@ class LabelMatch:
     @property
     def taken(self) -> bool:
         """Certain enough to use without flagging the row's cells."""
-        return self.key is not None and self.how in ("rule", "fuzzy")
+        return self.key is not None and self.how in ("rule", "context", "fuzzy")
 
     @property
     def guessed(self) -> bool:

@@ -105,7 +105,7 @@ def _extract(kind: str, data: bytes, name: str, max_bytes: int, max_pages: int) 
     if kind == "docx":
         from reports.importing.extract import docx
 
-        return docx.extract(data, name=name, max_unpacked=_max_unpacked(max_bytes))
+        return docx.extract(data, name=name)
     if kind == "html":
         from reports.importing.extract import html
 

@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import docx
 from docx.oxml.ns import qn
@@ -31,8 +29,6 @@ from reports.importing import errors
 from reports.importing.errors import ImportRefused
 from reports.importing.extract.rows import Cell, Grid, Row
 from reports.importing.normalize import clean_cell
-
-MAX_MEMBERS = 2000
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -62,54 +58,11 @@ _PAGE_FIELD = re.compile(r"^\s*(PAGE|NUMPAGES|SECTIONPAGES|PAGEREF)\b", re.IGNOR
 _MAX_COLUMN = 64
 
 
-def zip_kind(data: bytes, name: str) -> str:
-    """ "docx" for a Word document; refuses other zips (xlsx, broken archives)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ImportRefused(
-            errors.CORRUPT_FILE, f"“{name}”不是完整的 DOCX（zip 包已损坏）"
-        ) from exc
-    if "word/document.xml" in names:
-        return "docx"
-    if "xl/workbook.xml" in names:
-        raise ImportRefused(
-            errors.UNSUPPORTED_FORMAT, f"“{name}”是 Excel 表格，暂不支持导入 Excel 年报"
-        )
-    if Path(name).suffix.lower() == ".docx":
-        raise ImportRefused(
-            errors.CORRUPT_FILE, f"“{name}”中没有 word/document.xml，不是有效的 DOCX"
-        )
-    raise ImportRefused(
-        errors.UNSUPPORTED_FORMAT, f"“{name}”是 zip 压缩包，不是 DOCX 年报"
-    )
+def extract(data: bytes, *, name: str = "") -> Grid:
+    """A Grid of the document's paragraphs (as lines) and table rows (as grid rows).
 
-
-def check_archive(data: bytes, name: str, max_unpacked: int) -> None:
-    """Refuse zips that would unpack to too many members or too many bytes."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ImportRefused(errors.CORRUPT_FILE, f"“{name}”的 zip 包已损坏") from exc
-    if len(infos) > MAX_MEMBERS:
-        raise ImportRefused(
-            errors.FILE_TOO_LARGE,
-            f"“{name}”包含 {len(infos)} 个部件，超过上限 {MAX_MEMBERS}",
-        )
-    unpacked = sum(i.file_size for i in infos)
-    if unpacked > max_unpacked:
-        raise ImportRefused(
-            errors.FILE_TOO_LARGE,
-            f"“{name}”解压后有 {unpacked / 1048576:.0f} MB，超过上限 "
-            f"{max_unpacked / 1048576:.0f} MB（疑似压缩炸弹）",
-        )
-
-
-def extract(data: bytes, *, name: str = "", max_unpacked: int = 256 * 1048576) -> Grid:
-    """A Grid of the document's paragraphs (as lines) and table rows (as grid rows)."""
-    check_archive(data, name, max_unpacked)
+    intake/detect.py has checked the zip (member count, unpacked size) before this.
+    """
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many types for a broken package

@@ -437,7 +437,20 @@ def _warn_absent(report: ParsedReport, walk: _Walk) -> None:
             )
             continue
         missing = [r.key for r in tables[table].rows if r.key not in found]
-        if missing:
+        if 0 < len(missing) <= _MISSING_NAMED:
+            # A few rows: each warning names its row, so the grid marks where to look.
+            for key in missing:
+                name = _row_name(table, key, report.format)
+                report.warnings.append(
+                    ParseWarning(
+                        "rows_missing",
+                        f"{label}缺少 {name} 行：文件中没有读到这一行（或其行名无法识别），"
+                        "按缺失（非 0）处理，请核对原文",
+                        f"{table}.{key}",
+                    )
+                )
+        elif missing:
+            # Many rows: the document stops or skips a block (truncated, cut excerpt).
             names = "、".join(_row_name(table, k, report.format) for k in missing)
             report.warnings.append(
                 ParseWarning(
@@ -446,6 +459,10 @@ def _warn_absent(report: ParsedReport, walk: _Walk) -> None:
                     table,
                 )
             )
+
+
+# Up to this many missing rows of a table are warned about one by one.
+_MISSING_NAMED = 3
 
 
 def _warn_meta(meta: metadata.Metadata, report: ParsedReport) -> None:

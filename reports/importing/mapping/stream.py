@@ -8,6 +8,7 @@ RowRead; turning it into cells is `cells.py`'s job.
 
 from __future__ import annotations
 
+from reports import schema
 from reports.importing import labels
 from reports.importing.extract.rows import Cell, Row, has_numbers, split_row
 from reports.importing.mapping import pagecut
@@ -122,7 +123,9 @@ class TableReader:
             joined = pagecut.rest_of(carry, row, fragments, values)
             if joined and self._join_rest(carry, joined, label, values):
                 return
-        match = _row_match(self.table, label, has_numbers(values))
+        match = self._in_context(
+            _row_match(self.table, label, has_numbers(values)), label, values
+        )
         self._carry = pagecut.Carry(fragments, values, row.page, self.header)
         if match.key is None:
             if has_numbers(values):
@@ -185,7 +188,11 @@ class TableReader:
         """A row whose label is complete: kept when named, its values orphaned when not."""
         read.values = _placeable(read.values)
         if read.key is None:
-            match = _row_match(self.table, read.label, has_numbers(read.values))
+            match = self._in_context(
+                _row_match(self.table, read.label, has_numbers(read.values)),
+                read.label,
+                read.values,
+            )
             read.key = match.key
             read.match = match if match.guessed else None
         if read.key is None:
@@ -194,6 +201,23 @@ class TableReader:
             return
         self._seen_data = True
         self.rows.append(read)
+
+    def _in_context(
+        self, match: labels.LabelMatch, label: str, values: list[Cell]
+    ) -> labels.LabelMatch:
+        """A label that names a row only by where it stands: a bare "其他" with cells
+        right after table 三's first two （六）其他处理 rows is their "3.其他" (the same
+        word alone is also a column header, so no rule can take it everywhere)."""
+        if match.key is not None or self.table != "table3" or not values:
+            return match
+        previous = self.rows[-1].key if self.rows else None
+        if previous in _OTHER_BEFORE_REST and match_text(label) == "其他":
+            return labels.LabelMatch(_OTHER_REST, "context", 1.0)
+        return match
+
+
+_OTHER_REST = schema.OTHER_2021_ROWS[-1]
+_OTHER_BEFORE_REST = frozenset(schema.OTHER_2021_ROWS[:-1])
 
 
 def _placeable(values: list[Cell]) -> list[Cell]:

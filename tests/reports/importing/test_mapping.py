@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from reports import schema
 from reports.importing.errors import ImportRefused
 from reports.importing.extract.rows import Cell, Grid, Row
 from reports.importing.mapping.report import map_grid
+from reports.importing.pipeline import parse_bytes
 
 from .conftest import value
 
@@ -169,3 +171,24 @@ def test_grid_without_report_content_is_refused() -> None:
     with pytest.raises(ImportRefused) as info:
         map_grid(Grid(kind="test", rows=[_text("天气很好")], text="天气很好"))
     assert info.value.code == "not_annual_report"
+
+
+def test_a_few_missing_rows_are_each_named() -> None:
+    """A row the mapping could not find is warned about where it belongs, not only
+    for its table, so the preview marks the row to check."""
+    text = "\n".join(
+        f"{row.label}\t" + "\t".join(["1"] * 6 + ["6"])
+        for row in schema.tables_for("2021")["table3"].rows
+        if row.key not in ("withheld_inquiry", "carried_forward")
+    )
+    report = parse_bytes(
+        (
+            "某县卫生健康局2024年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+            "申请人情况\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计\n"
+            + text
+        ).encode(),
+        "r.txt",
+    )
+    named = {w.where for w in report.warnings if w.code == "rows_missing"}
+    assert named == {"table3.withheld_inquiry", "table3.carried_forward"}
+    assert "withheld_inquiry" not in report.tables["table3"]

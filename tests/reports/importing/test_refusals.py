@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from reports.importing.errors import ImportRefused
-from reports.importing.extract import docx as docx_extract
+from reports.importing.intake import detect as detect_mod
+from reports.importing.intake.detect import detect
 from reports.importing.pipeline import parse_bytes, parse_file
 
 from .builders import docx_report, encrypted_pdf, minimal_pdf
@@ -69,7 +70,7 @@ def test_zip_with_too_many_members_is_refused(tmp_path: Path) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("word/document.xml", "<w:document/>")
-        for i in range(docx_extract.MAX_MEMBERS + 1):
+        for i in range(detect_mod.MAX_MEMBERS + 1):
             archive.writestr(f"word/media/{i}.bin", b"")
     refusal = _refusal(buffer.getvalue(), "bomb.docx")
     assert refusal.code == "file_too_large"
@@ -84,7 +85,7 @@ def test_zip_that_unpacks_too_large_is_refused() -> None:
         len(data) < 64 * 1024
     )  # a small file that would unpack a hundred times larger
     with pytest.raises(ImportRefused) as info:
-        docx_extract.extract(data, name="bomb.docx", max_unpacked=1048576)
+        detect(data, "bomb.docx", max_unpacked=1048576)
     assert info.value.code == "file_too_large"
     assert "压缩炸弹" in info.value.message
 
