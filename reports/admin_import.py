@@ -106,8 +106,8 @@ class UploadForm(forms.Form):
     files = MultipleFileField(
         label="年报文件",
         required=False,
-        help_text="可一次选择多个文件：PDF、DOCX、HTML、TXT、JSON（交换格式），"
-        "或装有这些文件的 ZIP 压缩包。",
+        help_text="可一次选择多个文件：PDF、DOCX、Excel（.xlsx）、网页（HTML）、文本（TXT，"
+        "UTF-8、GBK 或 UTF-16 编码均可）、JSON（交换格式），或装有这些文件的 ZIP 压缩包。",
     )
     text = forms.CharField(
         label="粘贴文本",

@@ -26,7 +26,10 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="PDF、DOCX、HTML、TXT 或交换 JSON 文件")
+        parser.add_argument(
+            "file",
+            help="PDF、DOCX、Excel、HTML、TXT（UTF-8、GBK、UTF-16）或交换 JSON 文件",
+        )
         parser.add_argument(
             "--format",
             choices=["json", "text"],
