@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+import opencc
 from django.db.models import CharField, F, Q, Value
 
 from agencies.models import Agency, AgencyAlias, Region
@@ -11,11 +14,26 @@ class AgencyNotFound(LookupError):
     """No agency, or more than one, answers to a name."""
 
 
-def agency_find(name: str) -> Agency:
-    """The one agency whose name or alias is `name`; AgencyNotFound if none or several."""
+@lru_cache(maxsize=1)
+def _to_simplified() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def name_spellings(name: str) -> list[str]:
+    """A name as printed, and in simplified characters when it was printed in traditional
+    ones (a report copied through a site's 繁體 button names 測試縣衛生健康局)."""
     wanted = name.strip()
+    simplified = _to_simplified().convert(wanted)
+    return [wanted] if simplified == wanted else [wanted, simplified]
+
+
+def agency_find(name: str) -> Agency:
+    """The one agency whose name or alias is `name` (or its simplified spelling);
+    AgencyNotFound if none or several."""
+    wanted = name.strip()
+    spellings = name_spellings(wanted)
     matches = list(
-        Agency.objects.filter(Q(name=wanted) | Q(aliases__name=wanted))
+        Agency.objects.filter(Q(name__in=spellings) | Q(aliases__name__in=spellings))
         .select_related("region")
         .distinct()[:2]
     )
@@ -53,22 +71,28 @@ def agency_upsert(
 
 def agency_candidates(name: str, *, limit: int = 8) -> list[Agency]:
     """Agencies a reviewer may mean by `name`: a name or alias that contains it or that it
-    contains ("洪泽区人民政府" and "淮安市洪泽区人民政府"), shortest difference first."""
+    contains ("洪泽区人民政府" and "淮安市洪泽区人民政府"), in the printed and the
+    simplified spelling, shortest difference first."""
     wanted = name.strip()
     if not wanted:
         return []
-    text = Value(wanted, output_field=CharField())
-    matches = (
-        Agency.objects.annotate(wanted=text)
-        .filter(
-            Q(name__contains=wanted)
-            | Q(aliases__name__contains=wanted)
-            | Q(wanted__contains=F("name"))
-            | Q(wanted__contains=F("aliases__name"))
+    found: dict[int, Agency] = {}
+    for spelling in name_spellings(wanted):
+        text = Value(spelling, output_field=CharField())
+        matches = (
+            Agency.objects.annotate(wanted=text)
+            .filter(
+                Q(name__contains=spelling)
+                | Q(aliases__name__contains=spelling)
+                | Q(wanted__contains=F("name"))
+                | Q(wanted__contains=F("aliases__name"))
+            )
+            .select_related("region")
+            .distinct()
+            .order_by("name")[: limit * 4]
         )
-        .select_related("region")
-        .distinct()
-        .order_by("name")[: limit * 4]
+        found.update((a.pk, a) for a in matches)
+    ranked = sorted(
+        found.values(), key=lambda a: (abs(len(a.name) - len(wanted)), a.name)
     )
-    ranked = sorted(matches, key=lambda a: (abs(len(a.name) - len(wanted)), a.name))
     return ranked[:limit]

@@ -5,7 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from agencies.models import Agency, Region
-from agencies.services import AgencyNotFound, agency_find
+from agencies.services import (
+    AgencyNotFound,
+    agency_candidates,
+    agency_find,
+    name_spellings,
+)
 from tests.factories import make_agency, make_region
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +93,17 @@ def test_agency_is_found_by_name_or_alias():
     assert agency_find(" 淮安市洪泽区人民政府 ") == agency
     with pytest.raises(AgencyNotFound, match="没有"):
         agency_find("不存在的局")
+
+
+def test_agency_printed_in_traditional_characters_is_found():
+    """A report copied through a site's 繁體 button names its agency in traditional
+    characters; the registry holds the simplified name."""
+    agency = make_agency("洪泽区卫生健康局", aliases=("淮安市洪泽区卫生健康局",))
+    assert agency_find("洪澤區衛生健康局") == agency
+    assert agency_find("淮安市洪澤區衛生健康局") == agency
+    assert agency_candidates("淮安市洪澤區衛生健康局") == [agency]
+    assert agency_candidates("衛生健康局") == [agency]
+    assert name_spellings("洪泽区卫生健康局") == ["洪泽区卫生健康局"]
 
 
 def test_ambiguous_agency_name_is_refused():
