@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from reports import schema
 from reports.importing import labels
 from reports.importing.extract.rows import Cell
-from reports.importing.normalize import compact
+from reports.importing.normalize import compact, match_text
 
 _OVERLAP = 0.3  # share of the narrower extent two cells must share to stack
 
@@ -138,3 +139,42 @@ def _name_table4_blocks(stacks: list[Stack]) -> None:
         stack.key = f"{labels.TABLE4_BLOCKS[block]}.{leaf}"
         if leaf == "total":
             block += 1
+
+
+# --- text without positions ---------------------------------------------------------------
+_ORG_LEAVES = frozenset(c.key for c in schema.TABLE3_COLUMNS[1:6])
+_PARENT = "法人或其他组织"
+
+
+def text_order(header_lines: list[list[str]]) -> tuple[str, ...] | None:
+    """Table 三's column order as a text header prints it, when it names every column.
+
+    Text has no positions, so values are placed by order; that order is the header's.
+    The paper form's two-level header flattens to "自然人 | 法人或其他组织 | 总计" and then
+    "商业企业 | … | 其他" (on the next line or the same one): the organisation leaves
+    printed after the parent stand where the parent stands. None when the header does not
+    name each of the seven columns once (the canonical order is then assumed).
+    """
+    seq: list[str] = []
+    for line in header_lines:
+        for text in line:
+            words = match_text(text)
+            if not words or words.startswith("申请人"):
+                continue
+            if _PARENT in words or words.startswith("法人"):
+                seq.append(_PARENT)
+                continue
+            match = labels.match_column("table3", text)
+            if match.taken and match.key is not None:
+                seq.append(match.key)
+    if _PARENT in seq:
+        at = seq.index(_PARENT)
+        leaves = [k for k in seq[at + 1 :] if k in _ORG_LEAVES]
+        top = [k for k in seq if k not in _ORG_LEAVES and k != _PARENT]
+        before = [k for k in seq[:at] if k not in _ORG_LEAVES]
+        after = [k for k in top if k not in before]
+        seq = [*before, *leaves, *after]
+    wanted = {c.key for c in schema.TABLE3_COLUMNS}
+    if len(seq) != len(wanted) or set(seq) != wanted:
+        return None
+    return tuple(seq)

@@ -14,6 +14,7 @@ from reports import schema
 from reports.importing import labels
 from reports.importing.errors import NOT_ANNUAL_REPORT, ImportRefused
 from reports.importing.extract.rows import Grid, Row
+from reports.importing.mapping import columns as header_columns
 from reports.importing.mapping import identities, metadata, prose
 from reports.importing.mapping import values as cell_values
 from reports.importing.mapping.stream import (
@@ -51,7 +52,8 @@ def map_grid(grid: Grid) -> ParsedReport:
     layout = _layout(reads, walk, meta.year, report)
     report.format = layout
     for table in TABLES:
-        report.tables[table] = _table_cells(table, reads[table], layout, report)
+        order = _text_order(table, walk, report)
+        report.tables[table] = _table_cells(table, reads[table], layout, report, order)
     _drop_group_other(report)
     _warn_absent(report, walk)
     _warn_meta(meta, report)
@@ -203,8 +205,35 @@ def _columns_for(
     return tuple((c.key, c) for c in row.columns)
 
 
+def _text_order(
+    table: str, walk: _Walk, report: ParsedReport
+) -> tuple[str, ...] | None:
+    """Table 三's columns in the order its text header prints them, when that is not the
+    form's order (a reviewer is told: the values were read in the header's order)."""
+    if table != "table3":
+        return None
+    order = header_columns.text_order(walk.readers[table].text_header)
+    canonical = tuple(c.key for c in schema.TABLE3_COLUMNS)
+    if order is None or order == canonical:
+        return None
+    label = {c.key: c.label for c in schema.TABLE3_COLUMNS}
+    names = "、".join(label[k] for k in order)
+    report.warnings.append(
+        ParseWarning(
+            "column_order",
+            f"表三的表头列顺序与标准表格不同（{names}），各行数值已按表头的顺序读取，请核对",
+            table,
+        )
+    )
+    return order
+
+
 def _table_cells(
-    table: str, reads: list[RowRead], layout: str, report: ParsedReport
+    table: str,
+    reads: list[RowRead],
+    layout: str,
+    report: ParsedReport,
+    order: tuple[str, ...] | None = None,
 ) -> dict[str, dict[str, ParsedCell]]:
     rows: dict[str, dict[str, ParsedCell]] = {}
     unprinted: list[str] = []
@@ -225,7 +254,7 @@ def _table_cells(
         if read.prose is not None:
             resolved = _resolve_prose(read.prose, columns)
         else:
-            resolved = cell_values.resolve(read, columns)
+            resolved = cell_values.resolve(read, columns, order)
         if table == "table4":
             _split_table4(resolved, rows, report, read)
             continue

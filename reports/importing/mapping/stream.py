@@ -29,6 +29,7 @@ class TableReader:
         self.rows: list[RowRead] = []
         self.orphans: list[Row] = []  # value lines that belong to no label
         self.header_text: list[str] = []
+        self.text_header: list[list[str]] = []  # header lines of text without positions
         self._lanes = Lanes(table, self._emit, self.orphans.append)
         self._carry: pagecut.Carry | None = None
         self._seen_data = False
@@ -51,6 +52,8 @@ class TableReader:
                 self._new_header()
             self._data_since_header = False
             self.header_text.append(label)
+            if not any(c.positioned for c in fragments):
+                self.text_header.append([c.text for c in fragments])
             for cell in fragments:
                 self.header.add(cell)
             if row.complete or self.table == "table2":

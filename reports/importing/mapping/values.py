@@ -63,8 +63,16 @@ def to_parsed(cell: Cell | None, column: schema.Column) -> tuple[ParsedCell, str
     return parsed, ""
 
 
-def resolve(read: RowRead, columns: tuple[tuple[str, schema.Column], ...]) -> Resolved:
-    """Attribute a row's values to `columns` (pairs of output key and schema column)."""
+def resolve(
+    read: RowRead,
+    columns: tuple[tuple[str, schema.Column], ...],
+    order: tuple[str, ...] | None = None,
+) -> Resolved:
+    """Attribute a row's values to `columns` (pairs of output key and schema column).
+
+    `order` is the column order a text header printed (columns.text_order): values
+    without positions are read in that order rather than the form's.
+    """
     header = read.header
     positioned = (
         header is not None
@@ -74,7 +82,13 @@ def resolve(read: RowRead, columns: tuple[tuple[str, schema.Column], ...]) -> Re
     )
     if positioned:
         return _by_position(read, columns)
-    return _by_order(read, columns)
+    if order is None or {key for key, _ in columns} != set(order):
+        return _by_order(read, columns)
+    rank = {key: i for i, key in enumerate(order)}
+    result = _by_order(read, tuple(sorted(columns, key=lambda pair: rank[pair[0]])))
+    # the cells in the form's order again, as every other source gives them
+    result.cells = {key: result.cells[key] for key, _ in columns if key in result.cells}
+    return result
 
 
 def _by_position(
