@@ -179,7 +179,7 @@ TABLE3_COLUMNS: tuple[Rule, ...] = _rules(
         ("public_interest", r"公益|社会"),
         ("legal_service", r"法律|服务机构"),
         ("total", r"总计|合计"),
-        ("other_org", r"^其他"),
+        ("other_org", r"^其[他它]"),  # 其它: a common spelling of the same word
     )
 )
 # A header cell that spans columns ("法人或其他组织", "申请人情况") is never a leaf.

@@ -67,13 +67,28 @@ def _simplified(text: str) -> str:
     return str(_converter.convert(text))
 
 
-@lru_cache(maxsize=65536)
+# Labels are short; a longer text (a paragraph, a label a lane keeps growing) is not
+# worth keeping: caching it held a copy of every prefix of it (quadratic memory).
+_CACHED_LENGTH = 200
+
+
 def match_text(text: str) -> str:
     """Text for label matching: `compact()` in simplified characters.
 
     Only for recognising labels: t2s also rewrites some place names (乾县 -> 干县), so agency
     names, raw cell text and messages keep the printed characters.
     """
+    if len(text) <= _CACHED_LENGTH:
+        return _match_text_cached(text)
+    return _match_text(text)
+
+
+@lru_cache(maxsize=65536)
+def _match_text_cached(text: str) -> str:
+    return _match_text(text)
+
+
+def _match_text(text: str) -> str:
     flat = compact(text)
     if flat.isascii():
         return flat

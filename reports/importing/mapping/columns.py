@@ -153,7 +153,8 @@ def text_order(header_lines: list[list[str]]) -> tuple[str, ...] | None:
     The paper form's two-level header flattens to "自然人 | 法人或其他组织 | 总计" and then
     "商业企业 | … | 其他" (on the next line or the same one): the organisation leaves
     printed after the parent stand where the parent stands. None when the header does not
-    name each of the seven columns once (the canonical order is then assumed).
+    name each of the seven columns once and those it names are in the form's order (the
+    form's order is then assumed); UNKNOWN_ORDER when they are not.
     """
     seq: list[str] = []
     for line in header_lines:
@@ -175,6 +176,16 @@ def text_order(header_lines: list[list[str]]) -> tuple[str, ...] | None:
         after = [k for k in top if k not in before]
         seq = [*before, *leaves, *after]
     wanted = {c.key for c in schema.TABLE3_COLUMNS}
-    if len(seq) != len(wanted) or set(seq) != wanted:
-        return None
-    return tuple(seq)
+    if len(seq) == len(wanted) and set(seq) == wanted:
+        return tuple(seq)
+    canonical = [c.key for c in schema.TABLE3_COLUMNS]
+    named = [k for k in dict.fromkeys(seq) if k in wanted]
+    if named != [k for k in canonical if k in named]:
+        # some columns named out of the form's order, not all of them: no order is known
+        return UNKNOWN_ORDER
+    return None
+
+
+# text_order's answer when the header names columns out of the form's order but does not
+# name all seven: values read by order would be placed by a guess.
+UNKNOWN_ORDER: tuple[str, ...] = ()

@@ -216,6 +216,16 @@ def _text_order(
     canonical = tuple(c.key for c in schema.TABLE3_COLUMNS)
     if order is None or order == canonical:
         return None
+    if order == header_columns.UNKNOWN_ORDER:
+        report.warnings.append(
+            ParseWarning(
+                "column_order",
+                "表三的表头列顺序与标准表格不同，且有列名无法识别，"
+                "各行数值所在的列无法确定，均标为存疑，请对照原文核对",
+                table,
+            )
+        )
+        return order
     label = {c.key: c.label for c in schema.TABLE3_COLUMNS}
     names = "、".join(label[k] for k in order)
     report.warnings.append(

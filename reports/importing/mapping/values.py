@@ -82,12 +82,35 @@ def resolve(
     )
     if positioned:
         return _by_position(read, columns)
+    if order == ():  # the header reorders columns it does not all name: no order
+        return _order_unknown(read, columns)
     if order is None or {key for key, _ in columns} != set(order):
         return _by_order(read, columns)
     rank = {key: i for i, key in enumerate(order)}
     result = _by_order(read, tuple(sorted(columns, key=lambda pair: rank[pair[0]])))
     # the cells in the form's order again, as every other source gives them
     result.cells = {key: result.cells[key] for key, _ in columns if key in result.cells}
+    return result
+
+
+def _order_unknown(
+    read: RowRead, columns: tuple[tuple[str, schema.Column], ...]
+) -> Resolved:
+    """Values read by order under a header whose column order is not known: every cell
+    that prints something is kept but uncertain, never silently taken as placed."""
+    result = _by_order(read, columns)
+    if result.unprinted:
+        return result
+    for key, cell in result.cells.items():
+        cell.uncertain = True
+        if key not in result.uncertain:
+            result.uncertain.append(key)
+    for key, _column in columns:
+        if key not in result.uncertain:
+            result.uncertain.append(key)
+    result.problems.append(
+        "表头的列顺序与标准表格不同且有列名无法识别，各数值所在的列无法确定"
+    )
     return result
 
 

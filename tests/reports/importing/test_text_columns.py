@@ -93,3 +93,29 @@ def test_a_header_that_does_not_name_every_column_gives_no_order() -> None:
     assert (
         text_order([["自然人", "自然人", *(LABEL[c] for c in CANONICAL[1:])]]) is None
     )
+
+
+def test_qita_spelt_other_way_is_the_other_column() -> None:
+    """其它 is a common spelling of the 其他 column."""
+    order = ("total", *CANONICAL[:-1])
+    header = [["申请人情况", *(LABEL[c] for c in order)]]
+    text = _text(order, " | ", header).replace("| 其他", "| 其它")
+    assert "其它" in text
+    assert _read(text) == ROWS
+
+
+def test_a_reordered_header_with_an_unknown_column_leaves_every_value_uncertain() -> (
+    None
+):
+    order = ("total", *CANONICAL[:-1])
+    header = [["申请人情况", *(LABEL[c] for c in order)]]
+    text = _text(order, " | ", header).replace("| 法律服务机构", "| 律师事务所")
+    report = parse_bytes(text.encode(), "r.txt")
+    for key in ROWS:
+        for column in CANONICAL:
+            assert f"table3.{key}.{column}" in report.uncertain
+            assert report.tables["table3"][key][column].uncertain
+    assert any(
+        w.code == "column_order" and "无法确定" in w.message for w in report.warnings
+    )
+    assert text_order([[*header[0][:-2], "律师事务所", header[0][-1]]]) == ()
