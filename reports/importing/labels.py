@@ -20,7 +20,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Indel
 
 from reports import schema
-from reports.importing.normalize import match_text
+from reports.importing.normalize import cache_short, match_text
 
 Rule = tuple[str, re.Pattern[str]]
 
@@ -70,7 +70,7 @@ SECTION_RULES: tuple[Rule, ...] = _rules(
 SECTION_ORDER: tuple[str, ...] = tuple(key for key, _ in schema.SECTIONS)
 
 
-@lru_cache(maxsize=16384)
+@cache_short(maxsize=16384)
 def section_of(text: str) -> str | None:
     """The section key when `text` is a section heading line.
 
@@ -388,7 +388,7 @@ def _column_candidates(table: str) -> tuple[_Candidate, ...]:
     return _unique(columns + not_columns)
 
 
-@lru_cache(maxsize=16384)
+@cache_short(maxsize=16384)
 def match_row(table: str, text: str) -> LabelMatch:
     """The row a printed label names: by keyword, else by the closest schema label."""
     key = _by_keyword(ROW_RULES[table], text)
@@ -397,7 +397,7 @@ def match_row(table: str, text: str) -> LabelMatch:
     return _closest(_row_candidates(table), text)
 
 
-@lru_cache(maxsize=4096)
+@cache_short(maxsize=4096)
 def match_column(table: str, text: str) -> LabelMatch:
     """The column a header text names: by keyword, else by the closest schema label."""
     key = _by_keyword(COLUMN_RULES[table], text)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
-from typing import Any
+from functools import lru_cache, wraps
+from typing import Any, TypeVar
 
 from reports import schema
 from reports.importing import radicals
@@ -69,26 +70,36 @@ def _simplified(text: str) -> str:
 
 # Labels are short; a longer text (a paragraph, a label a lane keeps growing) is not
 # worth keeping: caching it held a copy of every prefix of it (quadratic memory).
-_CACHED_LENGTH = 200
+CACHED_LENGTH = 200
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
+def cache_short(maxsize: int) -> Callable[[_F], _F]:
+    """lru_cache for functions of label text, bypassed when the text (last argument) is
+    longer than CACHED_LENGTH."""
+
+    def wrap(function: _F) -> _F:
+        cached = lru_cache(maxsize=maxsize)(function)
+
+        @wraps(function)
+        def call(*args: Any) -> Any:
+            if len(args[-1]) > CACHED_LENGTH:
+                return function(*args)
+            return cached(*args)
+
+        return call  # type: ignore[return-value]
+
+    return wrap
+
+
+@cache_short(maxsize=65536)
 def match_text(text: str) -> str:
     """Text for label matching: `compact()` in simplified characters.
 
     Only for recognising labels: t2s also rewrites some place names (乾县 -> 干县), so agency
     names, raw cell text and messages keep the printed characters.
     """
-    if len(text) <= _CACHED_LENGTH:
-        return _match_text_cached(text)
-    return _match_text(text)
-
-
-@lru_cache(maxsize=65536)
-def _match_text_cached(text: str) -> str:
-    return _match_text(text)
-
-
-def _match_text(text: str) -> str:
     flat = compact(text)
     if flat.isascii():
         return flat
