@@ -6,6 +6,11 @@ points a reviewer at it: the cell is in the output's `uncertain` list, or a warn
 is the cell path or its row path (a warning about a whole table does not count). Beyond the
 scorer, a missing cell is also counted as unflagged when nothing names it or its row, and
 non-null cells the truth does not have are `extra`.
+
+In strict mode a warning of the identity checks (spec §6: "T3-balance", …) does not flag a
+cell: it says that some number of an equation is off, not that this one was misread, and a
+misplaced value that happens to break an identity must still be caught by the importer itself.
+Only uncertain marks and the importer's own warnings naming the cell or its row count.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from reports import schema
+from reports.audit.rules.arithmetic import IDENTITY_RULES
 
 TOP_FIELDS = ("year", "format")
 
@@ -79,8 +85,9 @@ def is_uncertain(path: str, patterns: list[str]) -> bool:
     return any(p == path or fnmatch.fnmatchcase(path, p) for p in patterns)
 
 
-def flagged(path: str, out: dict[str, Any]) -> bool:
-    """Whether the output names the cell as uncertain, or a warning names it or its row."""
+def is_flagged(path: str, out: dict[str, Any], strict: bool = False) -> bool:
+    """Whether the output names the cell as uncertain, or a warning names it or its row
+    (in strict mode, a warning other than an identity check's)."""
     marks = out.get("uncertain") or []
     if any(isinstance(m, str) and fnmatch.fnmatchcase(path, m) for m in marks):
         return True
@@ -89,13 +96,15 @@ def flagged(path: str, out: dict[str, Any]) -> bool:
         return True
     row = path.rsplit(".", 1)[0]
     return any(
-        isinstance(w, dict) and w.get("where") in (path, row)
+        isinstance(w, dict)
+        and w.get("where") in (path, row)
+        and not (strict and w.get("code") in IDENTITY_RULES)
         for w in out.get("warnings") or []
     )
 
 
-def compare(truth: dict[str, Any], out: dict[str, Any]) -> Score:
-    """Score one interchange-JSON output against its truth."""
+def compare(truth: dict[str, Any], out: dict[str, Any], strict: bool = False) -> Score:
+    """Score one interchange-JSON output against its truth (`strict`: see the module)."""
     score = Score()
     uncertain = [u for u in truth.get("uncertain", []) if isinstance(u, str)]
     for key in TOP_FIELDS:
@@ -103,12 +112,18 @@ def compare(truth: dict[str, Any], out: dict[str, Any]) -> Score:
             continue
         score.total += 1
         if key not in out:
-            _add(score, Diff(key, "missing", truth[key], None, flagged(key, out)))
+            _add(
+                score,
+                Diff(key, "missing", truth[key], None, is_flagged(key, out, strict)),
+            )
         elif str(truth[key]).strip() == str(out[key]).strip():
             score.correct += 1
         else:
             # score.py's code flags year/format only by a warning whose where is the key
-            _add(score, Diff(key, "wrong", truth[key], out[key], flagged(key, out)))
+            _add(
+                score,
+                Diff(key, "wrong", truth[key], out[key], is_flagged(key, out, strict)),
+            )
     for table in schema.TABLE_KEYS:
         truth_rows = truth.get(table) if isinstance(truth.get(table), dict) else {}
         out_rows = out.get(table) if isinstance(out.get(table), dict) else {}
@@ -123,13 +138,25 @@ def compare(truth: dict[str, Any], out: dict[str, Any]) -> Score:
                 score.total += 1
                 if out_row is None or column not in out_row:
                     _add(
-                        score, Diff(path, "missing", expected, None, flagged(path, out))
+                        score,
+                        Diff(
+                            path,
+                            "missing",
+                            expected,
+                            None,
+                            is_flagged(path, out, strict),
+                        ),
                     )
                 elif same(expected, out_row[column]):
                     score.correct += 1
                 else:
                     got = out_row[column]
-                    _add(score, Diff(path, "wrong", expected, got, flagged(path, out)))
+                    _add(
+                        score,
+                        Diff(
+                            path, "wrong", expected, got, is_flagged(path, out, strict)
+                        ),
+                    )
         for row, cells in out_rows.items():
             truth_row = (
                 truth_rows.get(row) if isinstance(truth_rows.get(row), dict) else {}
@@ -156,6 +183,6 @@ def _add(score: Score, diff: Diff) -> None:
 
 def refused(truth: dict[str, Any], message: str) -> Score:
     """A refused parse: every truth cell is missing, none flagged."""
-    score = compare(truth, {})
+    score = compare(truth, {}, strict=True)
     score.refused = message
     return score

@@ -1,10 +1,13 @@
 """Parse every variant of every document and print the variant x document matrix.
 
-usage: python -m tests.reports.importing.variants [-v] [--json] [--variant GLOB] [--doc GLOB]
+usage: python -m tests.reports.importing.variants [-v] [--json] [--strict] [--variant GLOB]
+       [--doc GLOB]
 
 A matrix cell is `ok` (every cell correct), `flag` (not all correct, but every wrong or
 missing cell flagged), `REF` (refused or crashed) or `correct/total` with `wN` (wrong),
-`sN` (silent), `mN` (missing cells nothing flags) and `xN` (extra cells).
+`sN` (silent), `mN` (missing cells nothing flags) and `xN` (extra cells). With --strict a
+warning of the identity checks flags no cell (compare.py): only uncertain marks and the
+importer's own warnings naming the cell or its row do.
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ def stem(document: str) -> str:
     return document.replace("/", "-")
 
 
-def score(variant: Variant, document: str, truth: dict[str, Any]) -> Score:
+def score(
+    variant: Variant, document: str, truth: dict[str, Any], strict: bool = False
+) -> Score:
     """Render one variant, parse it as an upload would be, and score it."""
     data, name = variant(truth, stem(document))
     try:
@@ -39,7 +44,7 @@ def score(variant: Variant, document: str, truth: dict[str, Any]) -> Score:
         return refused(truth, str(exc))
     except Exception as exc:  # a crash is reported in the matrix, not raised
         return refused(truth, f"crash {type(exc).__name__}: {exc}")
-    return compare(truth, to_interchange(report))
+    return compare(truth, to_interchange(report), strict)
 
 
 def label(result: Score) -> str:
@@ -62,9 +67,11 @@ def label(result: Score) -> str:
 
 
 def run(
-    variants: Iterable[Variant], docs: dict[str, dict[str, Any]]
+    variants: Iterable[Variant], docs: dict[str, dict[str, Any]], strict: bool = False
 ) -> dict[str, dict[str, Score]]:
-    return {v.name: {d: score(v, d, t) for d, t in docs.items()} for v in variants}
+    return {
+        v.name: {d: score(v, d, t, strict) for d, t in docs.items()} for v in variants
+    }
 
 
 def short(document: str) -> str:
@@ -132,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", action="store_true")
     parser.add_argument(
+        "--strict", action="store_true", help="identity warnings flag no cell"
+    )
+    parser.add_argument(
         "--failing", action="store_true", help="only variants not read right everywhere"
     )
     parser.add_argument(
@@ -154,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.variant or any(fnmatch.fnmatch(v.name, g) for g in args.variant)
     ]
     start = time.monotonic()
-    results = run(variants, docs)
+    results = run(variants, docs, args.strict)
     if args.failing:
         results = {
             v: row

@@ -2,7 +2,7 @@
 
 The criterion is the product rule: every cell correct, or every wrong or missing cell
 flagged (in `uncertain`, or a warning whose `where` names the cell or its row), no invented
-cell, and no refusal. Variants the importer cannot read yet are strict xfails with the
+cell, and no refusal. Scored in strict mode: an identity check's warning flags no cell. Variants the importer cannot read yet are strict xfails with the
 reason, so a fix turns them into failures until the marker is removed.
 Run the matrix for the whole picture: python -m tests.reports.importing.variants -v
 """
@@ -79,7 +79,7 @@ def test_variant_is_read_or_flagged(variant: str, document: str) -> None:
         pytest.skip(
             f"{documents.SHARED} is absent; only the synthetic 2019 report runs"
         )
-    result = score(BY_NAME[variant], document, TRUTHS[document])
+    result = score(BY_NAME[variant], document, TRUTHS[document], strict=True)
     assert not result.refused, result.refused
     unflagged = [d for d in result.diffs if not d.flagged]
     assert unflagged == [], f"{len(unflagged)} unflagged, first: {unflagged[:3]}"
@@ -150,3 +150,19 @@ def test_compare_counts_silent_errors_like_the_corpus_scorer() -> None:
     result = compare(truth, out)
     assert (result.silent, result.unflagged_missing) == (0, 0)
     assert result.honest and not result.perfect
+
+
+def test_strict_compare_does_not_count_identity_warnings_as_flags() -> None:
+    truth = {"table3": {"granted": {"total": 5}}}
+    out = {
+        "table3": {"granted": {"total": 6}},
+        "warnings": [
+            {"code": "T3-row-total", "message": "m", "where": "table3.granted.total"}
+        ],
+    }
+    assert compare(truth, out).silent == 0
+    assert compare(truth, out, strict=True).silent == 1
+    out["warnings"].append(
+        {"code": "cell_unreadable", "message": "m", "where": "table3.granted"}
+    )
+    assert compare(truth, out, strict=True).silent == 0
