@@ -90,6 +90,9 @@ ITEM_START = Keywords(
     r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d{1,2}[.、](?!\d))"
 )
 CAPTION = Keywords(r"第二十条")
+# A note printed in or near a table ("备注：…", "注：…", "说明：…"): its words and numbers
+# name no row, whatever they mention.
+NOTE_START = Keywords(r"^(?:备注|附注|注|说明)\d*[:：]")
 
 TABLE2_ROWS: tuple[Rule, ...] = _rules(
     (
@@ -390,7 +393,10 @@ def _column_candidates(table: str) -> tuple[_Candidate, ...]:
 
 @cache_short(maxsize=16384)
 def match_row(table: str, text: str) -> LabelMatch:
-    """The row a printed label names: by keyword, else by the closest schema label."""
+    """The row a printed label names: by keyword, else by the closest schema label.
+    A note ("备注：…") names none."""
+    if NOTE_START.match(text):
+        return NO_MATCH
     key = _by_keyword(ROW_RULES[table], text)
     if key is not None:
         return LabelMatch(key, "rule")

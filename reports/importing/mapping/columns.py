@@ -52,15 +52,19 @@ class Header:
 
     def __init__(self, table: str) -> None:
         self.table = table
+        self.words: list[str] = []  # every header cell's text, positioned or not
         self._cells: list[tuple[int, Cell]] = []
         self._stacks: list[Stack] | None = None
 
     def add(self, cell: Cell) -> None:
+        if compact(cell.text):
+            self.words.append(cell.text)
         if cell.positioned and compact(cell.text):
             self._cells.append((len(self._cells), cell))
             self._stacks = None
 
     def clear(self) -> None:
+        self.words.clear()
         self._cells.clear()
         self._stacks = None
 
@@ -104,20 +108,18 @@ class Header:
         return stacks
 
     def column_of(self, cell: Cell) -> Stack | None:
-        """The keyed stack a positioned value cell sits under, or None."""
+        """The keyed stack whose extent holds a positioned value cell's centre, or None.
+
+        A value under an unrecognised header column, or between columns, belongs to no
+        known column: it is never lent to the nearest one, which may be a blank column
+        whose own cell would then be overwritten.
+        """
         if not cell.positioned:
             return None
-        best: Stack | None = None
-        best_distance = 0.0
         center = cell.center
-        for stack in self.keyed():
+        for stack in self.stacks():
             if stack.x0 <= center <= stack.x1:
-                return stack
-            distance = abs(stack.center - center)
-            if best is None or distance < best_distance:
-                best, best_distance = stack, distance
-        if best is not None and best_distance <= best.width:
-            return best
+                return stack if stack.key else None
         return None
 
 
@@ -139,6 +141,41 @@ def _name_table4_blocks(stacks: list[Stack]) -> None:
         stack.key = f"{labels.TABLE4_BLOCKS[block]}.{leaf}"
         if leaf == "total":
             block += 1
+
+
+def fuzzy_columns(
+    headers: list[Header], text_lines: list[list[str]]
+) -> list[tuple[str, str]]:
+    """Header texts read as a column only by closeness ("自燃人" as 自然人), each once:
+    `headers` give positioned stacks, `text_lines` the cells of text header lines."""
+    texts = [s.text for h in headers for s in h.stacks()]
+    texts += [text for line in text_lines for text in line]
+    found: dict[str, str] = {}
+    table = headers[0].table if headers else "table3"
+    for text in texts:
+        words = compact(text)
+        if not words or words in found:
+            continue
+        match = labels.match_column(table, text)
+        if match.taken and match.how == "fuzzy" and match.key is not None:
+            found[words] = match.key
+    return list(found.items())
+
+
+def foreign_columns(header: Header | None, wanted: set[str]) -> list[str]:
+    """Header words that name a column of table 二 other than `wanted` (a row's columns).
+
+    A table 二 block headed with the other layout's words ("本年新制作数量" over a 2021
+    row of 制发/废止/现行有效) does not say which of the row's columns its values are.
+    """
+    if header is None or header.table != "table2":
+        return []
+    found = []
+    for text in header.words:
+        match = labels.match_column("table2", text)
+        if match.taken and match.key is not None and match.key not in wanted:
+            found.append(compact(text))
+    return found
 
 
 # --- text without positions ---------------------------------------------------------------

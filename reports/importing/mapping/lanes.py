@@ -24,6 +24,11 @@ from reports.importing.normalize import compact
 _GAP = (
     2.0  # points: a label ends this little past its first value and is still left of it
 )
+# Bounds on the work per fragment, whatever the text: a label longer than any label of the
+# form (the longest is under 60 characters, with a group label before it) is not grown
+# further, and at most this many labels are open at once (the form has 3 label columns).
+MAX_LABEL = 160
+MAX_OPEN = 16
 
 
 @dataclass(slots=True)
@@ -97,9 +102,13 @@ class Lanes:
         self._clock += 1
         starts = bool(labels.ITEM_START.match(text))
         lane = None if starts else self._lane_of(cell)
+        if lane is not None and not lane.done and self._names_own_row(lane, text):
+            lane = None  # "行政处罚" (blank) then "行政强制 9": two rows, not one label
+        if lane is not None and not lane.done and len(lane.read.label) >= MAX_LABEL:
+            lane = None  # no form label is this long: the text starts something new
         if lane is not None and not lane.done:
             lane.read.label += text
-            lane.read.key = labels.first_match(self.rules, lane.read.label)
+            lane.read.key = self._key(lane.read.label)
             lane.touched = self._clock
             if lane.x0 is not None and cell.positioned:
                 assert lane.x1 is not None and cell.x0 is not None
@@ -107,12 +116,28 @@ class Lanes:
                 lane.x0, lane.x1 = min(lane.x0, cell.x0), max(lane.x1, cell.x1)
             return
         self._close_for(cell)
-        read = RowRead(self.table, None, text, [], header, False, page)
-        read.key = labels.first_match(self.rules, text)
+        if len(self._open) >= MAX_OPEN:  # bounded work per line on hostile text
+            self._close(self._open.pop(0))
+        read = RowRead(self.table, None, text[:MAX_LABEL], [], header, False, page)
+        read.key = self._key(text)
         label = _Label(read, cell.x0, cell.x1, self._clock, self._clock)
         if lane is not None and lane.done:
             label.after = lane.read
         self._open.append(label)
+
+    def _key(self, label: str) -> str | None:
+        """The row a label names by keyword; a note ("备注：…") names none."""
+        if labels.NOTE_START.match(label):
+            return None
+        return labels.first_match(self.rules, label)
+
+    def _names_own_row(self, lane: _Label, text: str) -> bool:
+        """Whether a fragment names a row of its own that differs from the row its lane's
+        label already names: it then starts that row, and lends its words to no other."""
+        if lane.read.key is None:
+            return False
+        own = self._key(text)
+        return own is not None and own != lane.read.key
 
     def _lane_of(self, cell: Cell) -> _Label | None:
         """The open label whose lane the fragment lies in (the latest, without positions)."""

@@ -38,8 +38,13 @@ class ProseRow:
 
 def looks_like_prose(rows: list[Row]) -> bool:
     """True when a table section gives its numbers as "label：column N" sentences."""
+    return sentence_count(rows) >= 1
+
+
+def sentence_count(rows: list[Row]) -> int:
+    """How many "label：column N" sentences a table section holds."""
     text = "".join(compact(r.text) for r in rows)
-    return len(PROSE_HINT.findall(text)) >= 1
+    return len(PROSE_HINT.findall(text))
 
 
 def parse(table: str, rows: list[Row]) -> list[ProseRow]:

@@ -23,3 +23,4 @@ class RowRead:
     page: int | None = None
     prose: ProseRow | None = None  # set when the row was written as a sentence
     match: LabelMatch | None = None  # set when no keyword named the row (a close match)
+    noted: bool = False  # a sentence beside a table read as rows: never taken silently

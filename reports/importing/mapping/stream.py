@@ -26,6 +26,7 @@ class TableReader:
     def __init__(self, table: str) -> None:
         self.table = table
         self.header = Header(table)
+        self.headers: list[Header] = [self.header]  # every header, for their warnings
         self.rows: list[RowRead] = []
         self.orphans: list[Row] = []  # value lines that belong to no label
         self.header_text: list[str] = []
@@ -78,6 +79,7 @@ class TableReader:
     # --- header -------------------------------------------------------------------------
     def _new_header(self) -> None:
         self.header = Header(self.table)
+        self.headers.append(self.header)
 
     def _is_header(self, row: Row, label: str) -> bool:
         if not label:
@@ -129,6 +131,8 @@ class TableReader:
         match = self._in_context(
             _row_match(self.table, label, has_numbers(values)), label, values
         )
+        if _inner_names_nothing(self.table, fragments):
+            match = labels.NO_MATCH
         self._carry = pagecut.Carry(fragments, values, row.page, self.header)
         if match.key is None:
             if has_numbers(values):
@@ -232,6 +236,21 @@ def _placeable(values: list[Cell]) -> list[Cell]:
     if not any(c.loose for c in values):
         return values
     return [Cell(c.text, page=c.page, bbox=c.bbox, ref=c.ref) for c in values]
+
+
+def _inner_names_nothing(table: str, fragments: list[Cell]) -> bool:
+    """A row whose innermost label starts a list item of its own but names no row
+    ("（六）其他处理 | 1.申请 | 211 …", the rest of "1.申请" cut away): the values are that
+    item's, never the group's before it."""
+    if len(fragments) < 2:
+        return False
+    inner = compact(fragments[-1].text)
+    if not inner or not labels.ITEM_START.match(inner):
+        return False
+    outer = "".join(compact(c.text) for c in fragments[:-1])
+    if not outer:
+        return False
+    return labels.match_row(table, inner).key is None
 
 
 def _row_match(table: str, label: str, printed: bool) -> labels.LabelMatch:

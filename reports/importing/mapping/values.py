@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from reports import schema
 from reports.importing.extract.rows import Cell
+from reports.importing.mapping.columns import foreign_columns
 from reports.importing.mapping.reads import RowRead
 from reports.importing.normalize import clean_cell, compact, read_value
 from reports.importing.parsed import ParsedCell
@@ -84,6 +85,9 @@ def resolve(
         return _by_position(read, columns)
     if order == ():  # the header reorders columns it does not all name: no order
         return _order_unknown(read, columns)
+    foreign = foreign_columns(header, {key for key, _ in columns})
+    if foreign:
+        return _other_layout(read, columns, foreign)
     if order is None or {key for key, _ in columns} != set(order):
         return _by_order(read, columns)
     rank = {key: i for i, key in enumerate(order)}
@@ -114,6 +118,25 @@ def _order_unknown(
     return result
 
 
+def _other_layout(
+    read: RowRead, columns: tuple[tuple[str, schema.Column], ...], foreign: list[str]
+) -> Resolved:
+    """Values read by order under a table 二 header of the other layout's columns: kept,
+    every cell uncertain, the header words named."""
+    result = _by_order(read, columns)
+    if result.unprinted:
+        return result
+    for cell in result.cells.values():
+        cell.uncertain = True
+    result.uncertain = [key for key, _ in columns]
+    names = "、".join(c.label for _, c in columns)
+    result.problems.append(
+        f"表头印的是“{'、'.join(foreign)}”，不是本行的列（{names}），"
+        "各数值所在的列无法确定，均标为存疑"
+    )
+    return result
+
+
 def _by_position(
     read: RowRead, columns: tuple[tuple[str, schema.Column], ...]
 ) -> Resolved:
@@ -122,13 +145,16 @@ def _by_position(
     wanted = dict(columns)
     known = {s.key for s in read.header.keyed()}
     placed: dict[str, Cell] = {}
+    stray = False  # a printed value under no known column: it may be any blank one's
     for cell in read.values:
         printed = read_value(cell.text).raw
         stack = read.header.column_of(cell)
         if stack is None or stack.key not in wanted:
             if printed:
+                stray = True
                 result.problems.append(
-                    f"数值“{printed}”不在任何可识别的表头列下，未采用"
+                    f"数值“{printed}”不在任何可识别的表头列下，未采用，"
+                    "本行未印数值的列标为存疑"
                 )
             continue
         if stack.key in placed:
@@ -152,6 +178,9 @@ def _by_position(
         parsed, problem = to_parsed(placed.get(key), column)
         if problem:
             result.problems.append(problem)
+        if stray and parsed.value is None and not parsed.raw:
+            parsed.uncertain = True
+            result.uncertain.append(key)
         result.cells[key] = parsed
     return result
 
