@@ -6,7 +6,6 @@ import io
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -27,6 +26,7 @@ from reports import (
     selectors,
 )
 from reports.admin_import import ReportImportViews
+from reports.admin_widgets import TolerantAutocompleteSelect
 from reports.admin_workflow import ReportWorkflowAdminMixin, WithdrawnFilter
 from reports.audit.base import SEVERITY_LABELS
 from reports.audit.runner import AuditAlreadyRunning, AuditScope, audit_run
@@ -181,7 +181,7 @@ class TemplateDownloadForm(forms.Form):
             timezone.localdate().year - 1
         )  # being reported now
         field = self.fields["agency"]
-        field.widget = AutocompleteSelect(
+        field.widget = TolerantAutocompleteSelect(
             AnnualReport._meta.get_field("agency"), admin_site
         )
         field.widget.choices = field.choices
