@@ -6,6 +6,7 @@ from django.contrib import admin
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
+from agencies import admin_axes  # noqa: F401  (registers the login-throttling records)
 from agencies.admin_filters import RegionSubtreeFilter
 from agencies.admin_overview_filters import (
     CoverageFilter,

@@ -161,6 +161,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# Chinese for what third-party apps print in English (django-axes' models and admin).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -222,7 +224,10 @@ if not DEBUG:
 
 # --- Login throttling (django-axes): N failures for one username from one address lock
 # that pair out for a cool-off period; the lockout page is Chinese (templates/axes/).
-INSTALLED_APPS += ["axes"]
+# Its app config only names the app in Chinese (登录安全) on the admin index.
+INSTALLED_APPS += ["config.apps.AxesConfig"]
+# Our own admin for its records (agencies/admin_axes.py): superusers only, in Chinese.
+AXES_ENABLE_ADMIN = False
 # Last, as axes requires: it turns the lockout raised during login into the response.
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = [
