@@ -195,7 +195,9 @@ IMPORT_PARSE_TIMEOUT_SECONDS = env_int("IMPORT_PARSE_TIMEOUT_SECONDS", 60)
 # confirmation run in a transaction; a cell beginning with "=" is never exported as a
 # formula; importing needs the change permission, exporting the view permission.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Off: it turns every cell into text (numbers, and blanks as "None"). The resources escape
+# formulae in text cells themselves (agencies.resources.SheetExportMixin).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

@@ -16,6 +16,7 @@ from django.utils.text import smart_split, unescape_string_literal
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
+from agencies.admin_export import ChineseExportMixin
 from agencies.admin_filters import AgencyRegionFilter
 from agencies.admin_scope import ProvinceImportMixin
 from agencies.models import Agency, Region
@@ -46,12 +47,14 @@ class ReportYearAdmin(admin.ModelAdmin):
 # --- Excel (issue 5): the fill-in template, flat figures, the summary workbook ----------------
 
 
-class ReportExcelAdminMixin(ProvinceImportMixin, ImportExportMixin):
+class ReportExcelAdminMixin(ProvinceImportMixin, ChineseExportMixin, ImportExportMixin):
     """下载填报模板 (a page, then the .xlsx), the key figures through django-import-export
     (its import lives at figures/import/, since import/ is 导入年报) and the summary
     workbook of the selected reports as an action."""
 
     resource_classes = [ReportFiguresResource]
+    export_name = "年报主要数字"  # 年报主要数字-2024.xlsx
+    export_year_lookup = "report_year__year"
     formats = [CSV, XLSX]
     # The report list's own template stays the base the import/export buttons extend.
     change_list_template = "admin/reports/annualreport/change_list.html"
