@@ -174,6 +174,9 @@ class TemplateDownloadForm(forms.Form):
         label="预填机关",
         queryset=Agency.objects.select_related("region"),
         required=False,
+        error_messages={
+            "invalid_choice": "所选机关不存在或不在您可查看的范围内，请从列表中选择。"
+        },
         help_text="可不选；选了则填入机关名称，该机关已有本年度年报时一并填入其数字和正文。",
     )
 

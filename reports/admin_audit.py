@@ -301,7 +301,7 @@ def _item_text(finding: Finding) -> str:
     where = f"（涉及 {cells}）" if cells else ""
     return (
         f"[{rule_label(finding.rule)}] {finding.agency.name} {finding.year}年度："
-        f"{finding.message}{where}——当前{finding.get_status_display()}"
+        f"{finding.message}{where}（当前：{finding.get_status_display()}）"
     )
 
 

@@ -18,4 +18,8 @@ def test_a_bad_agency_or_year_on_the_template_page_is_a_form_error(
     response = admin_client_logged_in.get(TEMPLATE_URL, params)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
-    assert "选择一个有效的选项" in response.content.decode()
+    page = response.content.decode()
+    if "agency" in params:
+        assert "所选机关不存在或不在您可查看的范围内，请从列表中选择。" in page
+    else:
+        assert "选择一个有效的选项" in page
