@@ -6,6 +6,8 @@ from django.contrib import admin
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
+from agencies import admin_axes  # noqa: F401  (registers the login-throttling records)
+from agencies.admin_export import ChineseExportMixin
 from agencies.admin_filters import RegionSubtreeFilter
 from agencies.admin_overview_filters import (
     CoverageFilter,
@@ -24,8 +26,13 @@ class ParentRegionFilter(RegionSubtreeFilter):
 
 @admin.register(Region)
 class RegionAdmin(
-    ProvinceImportMixin, ImportExportMixin, ScopedAdminMixin, admin.ModelAdmin
+    ProvinceImportMixin,
+    ChineseExportMixin,
+    ImportExportMixin,
+    ScopedAdminMixin,
+    admin.ModelAdmin,
 ):
+    export_name = "行政区划"
     scope_agency = None  # regions are scoped by their own path
     resource_classes = [RegionResource]  # 导入/导出 by division code, with a dry run
     formats = [CSV, XLSX]
@@ -46,8 +53,13 @@ class AgencyAliasInline(admin.TabularInline):
 
 @admin.register(Agency)
 class AgencyAdmin(
-    ProvinceImportMixin, ImportExportMixin, ScopedAdminMixin, admin.ModelAdmin
+    ProvinceImportMixin,
+    ChineseExportMixin,
+    ImportExportMixin,
+    ScopedAdminMixin,
+    admin.ModelAdmin,
 ):
+    export_name = "机关名录"
     scope_agency = ""  # agencies are scoped by themselves
     resource_classes = [AgencyResource]  # by (区划代码, 机关名称), aliases in one cell
     formats = [CSV, XLSX]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import tablib
 from django.db import transaction
 from import_export import fields, resources, widgets
 
@@ -85,8 +86,34 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-class RegionResource(resources.ModelResource):
+def formula_escaped(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula, made inert; other values as they are.
+
+    django-import-export's own escaping (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT) turns
+    every cell into text, numbers and blanks too ("None"); this touches text only.
+    """
+    if isinstance(value, str) and value.startswith("="):
+        return value.replace("=", "", 1)
+    return value
+
+
+class SheetExportMixin:
+    """An export with a Chinese sheet name; numbers stay numbers, blanks stay empty."""
+
+    sheet_title = ""
+
+    def export(self, *args: Any, **kwargs: Any) -> tablib.Dataset:
+        dataset = super().export(*args, **kwargs)
+        rows = [[formula_escaped(v) for v in row] for row in dataset]
+        out = tablib.Dataset(*rows, headers=dataset.headers)
+        out.title = self.sheet_title
+        return out
+
+
+class RegionResource(SheetExportMixin, resources.ModelResource):
     """Regions by code, each with its parent's code (parents come first in the file)."""
+
+    sheet_title = "行政区划"
 
     code = fields.Field(attribute="code", column_name="区划代码")
     name = fields.Field(attribute="name", column_name="名称")
@@ -115,8 +142,10 @@ class RegionResource(resources.ModelResource):
         row["区划代码"] = _text(row.get("区划代码"))
 
 
-class AgencyResource(resources.ModelResource):
+class AgencyResource(SheetExportMixin, resources.ModelResource):
     """Agencies by (region code, name), with their aliases in one cell."""
+
+    sheet_title = "机关名录"
 
     region = fields.Field(
         attribute="region", column_name="区划代码", widget=RegionCodeWidget()

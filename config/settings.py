@@ -161,6 +161,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# Chinese for what third-party apps print in English (django-axes' models and admin).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -193,7 +195,9 @@ IMPORT_PARSE_TIMEOUT_SECONDS = env_int("IMPORT_PARSE_TIMEOUT_SECONDS", 60)
 # confirmation run in a transaction; a cell beginning with "=" is never exported as a
 # formula; importing needs the change permission, exporting the view permission.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Off: it turns every cell into text (numbers, and blanks as "None"). The resources escape
+# formulae in text cells themselves (agencies.resources.SheetExportMixin).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
@@ -222,7 +226,10 @@ if not DEBUG:
 
 # --- Login throttling (django-axes): N failures for one username from one address lock
 # that pair out for a cool-off period; the lockout page is Chinese (templates/axes/).
-INSTALLED_APPS += ["axes"]
+# Its app config only names the app in Chinese (登录安全) on the admin index.
+INSTALLED_APPS += ["config.apps.AxesConfig"]
+# Our own admin for its records (agencies/admin_axes.py): superusers only, in Chinese.
+AXES_ENABLE_ADMIN = False
 # Last, as axes requires: it turns the lockout raised during login into the response.
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = [

@@ -6,7 +6,6 @@ import io
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -17,6 +16,7 @@ from django.utils.text import smart_split, unescape_string_literal
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
+from agencies.admin_export import ChineseExportMixin
 from agencies.admin_filters import AgencyRegionFilter
 from agencies.admin_scope import ProvinceImportMixin
 from agencies.models import Agency, Region
@@ -27,6 +27,7 @@ from reports import (
     selectors,
 )
 from reports.admin_import import ReportImportViews
+from reports.admin_widgets import TolerantAutocompleteSelect
 from reports.admin_workflow import ReportWorkflowAdminMixin, WithdrawnFilter
 from reports.audit.base import SEVERITY_LABELS
 from reports.audit.runner import AuditAlreadyRunning, AuditScope, audit_run
@@ -46,12 +47,14 @@ class ReportYearAdmin(admin.ModelAdmin):
 # --- Excel (issue 5): the fill-in template, flat figures, the summary workbook ----------------
 
 
-class ReportExcelAdminMixin(ProvinceImportMixin, ImportExportMixin):
+class ReportExcelAdminMixin(ProvinceImportMixin, ChineseExportMixin, ImportExportMixin):
     """下载填报模板 (a page, then the .xlsx), the key figures through django-import-export
     (its import lives at figures/import/, since import/ is 导入年报) and the summary
     workbook of the selected reports as an action."""
 
     resource_classes = [ReportFiguresResource]
+    export_name = "年报主要数字"  # 年报主要数字-2024.xlsx
+    export_year_lookup = "report_year__year"
     formats = [CSV, XLSX]
     # The report list's own template stays the base the import/export buttons extend.
     change_list_template = "admin/reports/annualreport/change_list.html"
@@ -171,6 +174,9 @@ class TemplateDownloadForm(forms.Form):
         label="预填机关",
         queryset=Agency.objects.select_related("region"),
         required=False,
+        error_messages={
+            "invalid_choice": "所选机关不存在或不在您可查看的范围内，请从列表中选择。"
+        },
         help_text="可不选；选了则填入机关名称，该机关已有本年度年报时一并填入其数字和正文。",
     )
 
@@ -181,7 +187,7 @@ class TemplateDownloadForm(forms.Form):
             timezone.localdate().year - 1
         )  # being reported now
         field = self.fields["agency"]
-        field.widget = AutocompleteSelect(
+        field.widget = TolerantAutocompleteSelect(
             AnnualReport._meta.get_field("agency"), admin_site
         )
         field.widget.choices = field.choices

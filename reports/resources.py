@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
+from agencies.resources import SheetExportMixin
 from reports import schema, selectors
 from reports.cells import display_text, parse_cell_input
 from reports.models import AnnualReport
@@ -62,8 +63,10 @@ def _shown(value: Any, raw: str | None, present: bool) -> Any:
     return value
 
 
-class ReportFiguresResource(resources.ModelResource):
+class ReportFiguresResource(SheetExportMixin, resources.ModelResource):
     """Current reports as flat rows of key figures (natural keys, Chinese headers)."""
+
+    sheet_title = "年报主要数字"
 
     agency = fields.Field(attribute="agency__name", column_name="机关", readonly=True)
     region_code = fields.Field(
@@ -73,7 +76,10 @@ class ReportFiguresResource(resources.ModelResource):
         attribute="agency__region__name", column_name="区划", readonly=True
     )
     year = fields.Field(
-        attribute="report_year__year", column_name="年度", readonly=True
+        attribute="report_year__year",
+        column_name="年度",
+        readonly=True,
+        widget=widgets.IntegerWidget(),  # a number in Excel, not text
     )
     layout = fields.Field(column_name="表格版式", readonly=True)
     status = fields.Field(column_name="状态", readonly=True)

@@ -357,23 +357,46 @@ def cell_path(table: str, row: str, column: str) -> str:
 
 
 def cell_label(table: str, row: str, column: str, layout: str = Layout.Y2021) -> str:
-    """A reviewer-readable Chinese name of a cell, e.g. 表三「（一）予以公开」·自然人."""
-    rows = allowed_rows(table, layout)
-    row_def = rows.get(row)
-    if row_def is None:
-        return f"{TABLE_LABELS.get(table, table)}「{row}」·{column}"
-    try:
-        col_label = row_def.column(column).label
-    except KeyError:
-        col_label = column
-    row_label = row_def.short_label or row_def.label
-    if table == "table4":
-        row_label = (
-            f"{row_def.group}·{row_def.label}"
-            if row_def.group != row_def.label
-            else row_label
-        )
-    return f"{TABLE_LABELS[table]}「{row_label}」·{col_label}"
+    """A reviewer-readable Chinese name of a cell, e.g. 表三「（一）予以公开」·自然人.
+
+    A key the layout lacks is looked up in the other layout (a report may print one
+    table in the other layout); a key neither knows is shown as it is.
+    """
+    if table not in TABLE_LABELS:
+        return cell_path(table, row, column)
+    for candidate in (layout, *(other for other in Layout if other != layout)):
+        row_def = allowed_rows(table, candidate).get(row)
+        if row_def is not None and column in row_def.column_keys:
+            col_label = row_def.column(column).label
+            return f"{TABLE_LABELS[table]}「{_row_name(table, row_def)}」·{col_label}"
+    row_def = allowed_rows(table, layout).get(row)
+    row_name = _row_name(table, row_def) if row_def is not None else row
+    return f"{TABLE_LABELS[table]}「{row_name}」·{column}"
+
+
+def _row_name(table: str, row: Row) -> str:
+    """A row's name inside 「」: its short label; table 四 says which block (复议/诉讼)."""
+    if table == "table4" and row.group != row.label:
+        return f"{row.group}·{row.label}"
+    return row.short_label or row.label
+
+
+def path_label(path: str, layout: str = Layout.Y2021) -> str:
+    """A canonical key in words: a cell (表三「本年新收」·总计), a row (表三「本年新收」),
+    a table (表三) or a section (一、总体情况); anything else is returned as it is."""
+    parts = path.split(".")
+    table = parts[0]
+    if table not in TABLE_LABELS:
+        return SECTION_HEADINGS.get(path, path)
+    if len(parts) == 3:
+        return cell_label(table, parts[1], parts[2], layout)
+    if len(parts) == 2:
+        row = allowed_rows(table, layout).get(parts[1])
+        name = _row_name(table, row) if row is not None else parts[1]
+        return f"{TABLE_LABELS[table]}「{name}」"
+    if len(parts) == 1:
+        return TABLE_LABELS[table]
+    return path
 
 
 # Texts that print "not applicable" in a cell (spec section 5); stored as null with raw text.

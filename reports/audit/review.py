@@ -1,4 +1,4 @@
-"""A reviewer's decision on findings: confirm, or dismiss with a reason."""
+"""A reviewer's decision on findings: confirm, dismiss or mark fixed (with a reason)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,17 @@ from django.utils import timezone
 
 from reports.models import ChangeRecord, Finding
 
-DECISIONS = (Finding.Status.CONFIRMED, Finding.Status.DISMISSED, Finding.Status.OPEN)
+Status = Finding.Status
+DECISIONS = (Status.CONFIRMED, Status.DISMISSED, Status.FIXED, Status.OPEN)
+# A dismissal says why the finding is not a problem; a hand-made 已消除 says how it was put
+# right (the audit itself closes findings whose cause is gone, and reopens them if it is
+# back). Both are refused without a reason.
+REASON_REQUIRED: dict[str, str] = {
+    Status.DISMISSED: "排除发现必须填写理由（为什么这不是问题）。",
+    Status.FIXED: "手动标记为已消除必须填写理由（如何更正的，例如“单位已重新报送”）。",
+}
 # Findings a run keeps track of (a dismissed one stays, so that it is not raised again).
-ACTIVE = (Finding.Status.OPEN, Finding.Status.CONFIRMED, Finding.Status.DISMISSED)
+ACTIVE = (Status.OPEN, Status.CONFIRMED, Status.DISMISSED)
 WITHDRAWN_REASON = "年报已撤回"
 
 
@@ -21,23 +29,37 @@ class ReviewError(ValueError):
     """A decision that cannot be recorded (e.g. a dismissal without a reason)."""
 
 
+def review_problem(status: str, reason: str) -> str | None:
+    """Why a decision cannot be recorded, in Chinese, or None when it can."""
+    if status not in DECISIONS:
+        return f"不能把发现设为“{status}”。"
+    if not reason.strip():
+        return REASON_REQUIRED.get(status)
+    return None
+
+
 @transaction.atomic
 def findings_review(
     *, findings: QuerySet[Finding], status: str, reason: str, user: AbstractBaseUser
 ) -> int:
-    """Record a decision on findings; fixed ones are left alone. Returns how many changed."""
+    """Record a decision on findings; fixed ones are left alone (the next audit run
+    reopens a fixed finding whose cause is back). Returns how many changed."""
     reason = reason.strip()
-    if status not in DECISIONS:
-        raise ReviewError(f"不能把发现设为“{status}”")
-    if status == Finding.Status.DISMISSED and not reason:
-        raise ReviewError("排除发现必须填写理由")
+    problem = review_problem(status, reason)
+    if problem is not None:
+        raise ReviewError(problem)
     targets = list(
-        findings.exclude(status=Finding.Status.FIXED)
+        findings.exclude(status=Status.FIXED)
         .select_for_update()
         .values_list("pk", "status", "report_id", "rule")
     )
+    now = timezone.now()
     changed = Finding.objects.filter(pk__in=[t[0] for t in targets]).update(
-        status=status, reason=reason, reviewed_by=user, reviewed_at=timezone.now()
+        status=status,
+        reason=reason,
+        reviewed_by=user,
+        reviewed_at=now,
+        fixed_at=now if status == Status.FIXED else None,
     )
     findings_history(targets, status, user=user, reason=reason)
     return changed

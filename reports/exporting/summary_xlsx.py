@@ -25,6 +25,7 @@ from agencies.models import Agency
 from reports import schema
 from reports import summary_selectors as sel
 from reports.audit.base import SEVERITY_LABELS
+from reports.audit.rules import rule_title
 from reports.exporting import xlsx_style as xs
 from reports.grid import GridTable, grids_for
 from reports.models import AnnualReport, Finding
@@ -402,11 +403,8 @@ def _cells_text(cells: Any, layout: str) -> str:
     names = []
     for item in cells or []:
         path = item.get("path", "") if isinstance(item, dict) else str(item)
-        parts = path.split(".")
-        if len(parts) == 3 and parts[0] in schema.TABLE_LABELS:
-            names.append(schema.cell_label(*parts, layout))
-        elif path:
-            names.append(path)
+        if path:
+            names.append(schema.path_label(path, layout))
     return "；".join(names)
 
 
@@ -418,13 +416,14 @@ def _findings(ws, scope: sel.SummaryScope, stats: SummaryStats) -> xs.FastRows:
         "年度",
         "严重程度",
         "规则",
+        "规则名称",
         "说明",
         "涉及单元格",
         "原文依据",
         "处理状态",
         "首次发现",
     ]
-    xs.set_widths(ws, (28, 10, 10, 6, 8, 14, 60, 36, 40, 9, 11))
+    xs.set_widths(ws, (28, 10, 10, 6, 8, 14, 30, 60, 36, 40, 9, 11))
     xs.print_setup(ws, title_rows="1:1", gridlines=True)
     ws.freeze_panes = "B2"
     ws.append([xs.styled(ws, h, LIST_HEAD) for h in heads])
@@ -432,7 +431,7 @@ def _findings(ws, scope: sel.SummaryScope, stats: SummaryStats) -> xs.FastRows:
     wrap = lines.style_id(
         xs.Style(xs.BODY_FONT, Alignment(vertical="top", wrap_text=True), border=False)
     )
-    styles = [None] * 6 + [wrap, None, wrap]
+    styles = [None] * 6 + [wrap, wrap, None, wrap]
     count = 0
     rows = sel.open_findings(scope).values_list(*sel.FINDING_FIELDS)
     for (
@@ -457,6 +456,7 @@ def _findings(ws, scope: sel.SummaryScope, stats: SummaryStats) -> xs.FastRows:
                 year,
                 SEVERITY_LABELS.get(severity, severity),
                 rule,
+                rule_title(rule),
                 message,
                 _cells_text(cells, scope.layout),
                 evidence,

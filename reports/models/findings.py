@@ -127,6 +127,8 @@ class Finding(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="dismissed") | ~Q(reason=""),
                 name="reports_finding_dismissal_has_reason",
+                violation_error_code="reason_required",
+                violation_error_message="排除发现必须填写理由（为什么这不是问题）。",
             ),
         ]
         indexes = [

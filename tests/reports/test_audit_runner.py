@@ -214,6 +214,7 @@ def test_command_json_lists_the_run_and_findings(demo):
     assert {f["rule"] for f in data["findings"]} == {"late"}
     finding = data["findings"][0]
     assert set(finding) >= {"rule", "severity", "agency", "year", "message", "cells"}
+    assert finding["rule_title"] == "逾期发布年度报告"
 
 
 def test_command_scopes_by_region_and_agency(demo):

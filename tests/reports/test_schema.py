@@ -71,6 +71,20 @@ def test_cell_label_names_table_row_and_column_in_chinese():
     )
 
 
+def test_path_label_names_cells_rows_tables_and_sections():
+    assert schema.path_label("table3.new_received.total") == "表三「本年新收」·总计"
+    assert schema.path_label("table3.new_received") == "表三「本年新收」"
+    assert schema.path_label("table4.review") == "表四「行政复议」"
+    assert schema.path_label("table2") == "表二"
+    assert schema.path_label("overview") == "一、总体情况"
+    # A key of the other layout is still named; an unknown key is shown as it is.
+    assert schema.path_label("table2.fees.change", "2021") == (
+        "表二「行政事业性收费」·本年增/减"
+    )
+    assert schema.path_label("publication_date") == "publication_date"
+    assert schema.path_label("table3.unknown_row.total") == "表三「unknown_row」·total"
+
+
 def _inputs(grid):
     return [c.path for c in grid.inputs()]
 

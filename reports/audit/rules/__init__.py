@@ -165,3 +165,15 @@ def rule_ids(severities: Iterable[Severity] | None = None) -> list[str]:
         for rule, spec in CATALOGUE.items()
         if wanted is None or spec.severity in wanted
     ]
+
+
+def rule_title(rule_id: str) -> str:
+    """The Chinese title of a rule id ("" for an id the catalogue no longer has)."""
+    spec = CATALOGUE.get(rule_id)
+    return spec.title if spec is not None else ""
+
+
+def rule_label(rule_id: str) -> str:
+    """A rule id with its title, as lists and exports show it: "late 逾期发布年度报告"."""
+    title = rule_title(rule_id)
+    return f"{rule_id} {title}" if title else rule_id

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from agencies.models import Region
 from agencies.services import AgencyNotFound, agency_find
 from reports.audit.base import SEVERITY_LABELS, SEVERITY_RANK
-from reports.audit.rules import CATALOGUE
+from reports.audit.rules import CATALOGUE, rule_title
 from reports.audit.runner import (
     AuditAlreadyRunning,
     AuditScope,
@@ -147,6 +147,7 @@ class Command(BaseCommand):
             "findings": [
                 {
                     "rule": f.rule,
+                    "rule_title": rule_title(f.rule),
                     "severity": f.severity,
                     "status": f.status,
                     "agency": f.agency.name,
