@@ -211,12 +211,12 @@ class AnnualReportAdmin(
         # Next to the year: two rows of one agency and year differ only in 版次.
         "revision",
         "status",
+        # Beside the status, where a reviewer looks first (the list is wider than a screen).
+        "open_findings_display",
         "layout",
         "new_received_total_display",
         "total_processed_total_display",
         "publication_date",
-        # Last, so that the columns' ?o= numbers of saved links keep their meaning.
-        "open_findings_display",
     ]
     list_display_links = ["agency"]
     list_filter = [
