@@ -24,7 +24,7 @@ install: $(STAMP)
 
 demo: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo --login demo
+	$(PY) manage.py seed_demo --login demo --address $(HOST):$(PORT)
 	@echo "在浏览器打开 http://$(HOST):$(PORT)/admin/ ，用上面打印的账号登录。按 Ctrl+C 停止。"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -26,6 +26,13 @@ from reports import (
     admin_audit,  # noqa: F401  (registers the findings admin)
     selectors,
 )
+from reports.admin_changelist import (
+    OpenFindingsFilter,
+    ReportListColumnsMixin,
+    RevisionFilter,
+    with_open_findings,
+)
+from reports.admin_history import ReportHistoryMixin
 from reports.admin_import import ReportImportViews
 from reports.admin_widgets import TolerantAutocompleteSelect
 from reports.admin_workflow import ReportWorkflowAdminMixin, WithdrawnFilter
@@ -195,7 +202,11 @@ class TemplateDownloadForm(forms.Form):
 
 @admin.register(AnnualReport)
 class AnnualReportAdmin(
-    ReportExcelAdminMixin, ReportWorkflowAdminMixin, admin.ModelAdmin
+    ReportListColumnsMixin,
+    ReportHistoryMixin,
+    ReportExcelAdminMixin,
+    ReportWorkflowAdminMixin,
+    admin.ModelAdmin,
 ):
     form = ReportForm
     change_form_template = "admin/reports/annualreport/change_form.html"
@@ -206,6 +217,8 @@ class AnnualReportAdmin(
         # Next to the year: two rows of one agency and year differ only in 版次.
         "revision",
         "status",
+        # Beside the status, where a reviewer looks first (the list is wider than a screen).
+        "open_findings_display",
         "layout",
         "new_received_total_display",
         "total_processed_total_display",
@@ -217,8 +230,10 @@ class AnnualReportAdmin(
         ("report_year", admin.RelatedFieldListFilter),
         AgencyRegionFilter,
         "status",
+        OpenFindingsFilter,
         "layout",
-        "is_current",
+        # Current revisions unless asked: an old one beside its successor is no second report.
+        RevisionFilter,
         WithdrawnFilter,
     ]
     list_select_related = ["agency", "agency__region", "report_year"]
@@ -338,7 +353,8 @@ class AnnualReportAdmin(
         match = request.resolver_match
         if match is not None and match.url_name == "reports_annualreport_changelist":
             # The list shows none of the narrative: leave the wide text columns behind.
-            return selectors.with_application_totals(qs.defer(*selectors.LIST_DEFERRED))
+            qs = selectors.with_application_totals(qs.defer(*selectors.LIST_DEFERRED))
+            return with_open_findings(qs)
         return selectors.with_application_totals(
             qs.select_related("created_by", "updated_by")
         )

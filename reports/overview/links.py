@@ -20,11 +20,11 @@ class Links:
     region: Region | None
 
     def reports(self, place: Place | None = None, **params: object) -> str:
-        """Current revisions of the year's reports (the report changelist)."""
+        """Current revisions of the year's reports (the report changelist shows only
+        current revisions unless asked for all)."""
         return _url(
             "admin:reports_annualreport_changelist",
             report_year__id__exact=self.year.pk,
-            is_current__exact=1,
             **self._where(place),
             **params,
         )

@@ -1,0 +1,132 @@
+"""The report list's revision filter and its column and filter of open audit findings.
+
+The list shows the current revision of each report unless asked for all: an old revision
+beside its successor reads as a second report of the same agency and year. Open findings
+(待处理 or 已确认, as the overview counts them) are counted by a subquery per column, read
+from the (report, status) index: two more columns in the list's one query, no N+1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html_join
+
+from reports.audit.base import SEVERITY_LABELS
+from reports.models import AnnualReport, Finding
+
+# 未了结: what the overview's 审核发现 panel and the findings list's 未了结 filter count.
+UNRESOLVED = (Finding.Status.OPEN, Finding.Status.CONFIRMED)
+# The severities the list counts, and the annotation each count is read from.
+COUNTED = (("error", "open_errors"), ("warning", "open_warnings"))
+
+
+def _unresolved(severity: str) -> QuerySet[Finding]:
+    return Finding.objects.filter(
+        report=OuterRef("pk"), status__in=UNRESOLVED, severity=severity
+    )
+
+
+def with_open_findings(qs: QuerySet[AnnualReport]) -> QuerySet[AnnualReport]:
+    """Annotate `open_errors` and `open_warnings`: the report's unresolved findings."""
+    counts = {}
+    for severity, name in COUNTED:
+        count = (
+            _unresolved(severity)
+            .order_by()
+            .values("report")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        counts[name] = Coalesce(Subquery(count, output_field=IntegerField()), 0)
+    return qs.annotate(**counts)
+
+
+class RevisionFilter(admin.SimpleListFilter):
+    """Current revisions unless asked: all revisions, or the superseded ones alone."""
+
+    title = "版次"
+    parameter_name = "revisions"
+
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin
+    ) -> list[tuple[str, str]]:
+        return [("all", "全部版次（含旧版次）"), ("old", "只看旧版次")]
+
+    def choices(self, changelist) -> Iterator[dict]:
+        choices = super().choices(changelist)
+        # Without a choice the list shows current revisions: say so, not Django's "全部".
+        yield {**next(choices), "display": "现行版次（默认）"}
+        yield from choices
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "all":
+            return queryset
+        return queryset.filter(is_current=self.value() != "old")
+
+
+class OpenFindingsFilter(admin.SimpleListFilter):
+    """Reports with unresolved 错误 or 警告 findings (or with neither)."""
+
+    title = "未了结的审核发现"
+    parameter_name = "findings"
+
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin
+    ) -> list[tuple[str, str]]:
+        return [
+            ("error", "有错误"),
+            ("warning", "有警告"),
+            ("any", "有错误或警告"),
+            ("none", "无错误、无警告"),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        errors, warnings = (Exists(_unresolved(s)) for s, _ in COUNTED)
+        if self.value() == "error":
+            return queryset.filter(errors)
+        if self.value() == "warning":
+            return queryset.filter(warnings)
+        if self.value() == "any":
+            return queryset.filter(errors | warnings)
+        if self.value() == "none":
+            return queryset.exclude(errors).exclude(warnings)
+        return queryset
+
+
+class ReportListColumnsMixin:
+    """The report list's 未了结发现 column (the queryset must be `with_open_findings`)."""
+
+    @admin.display(description="未了结发现", ordering="-open_errors")
+    def open_findings_display(self, obj: AnnualReport) -> str:
+        counts = [(severity, getattr(obj, name, 0) or 0) for severity, name in COUNTED]
+        if not any(n for _, n in counts):
+            return "无"
+        base = reverse("admin:reports_finding_changelist")
+        return format_html_join(
+            " ",
+            '<a class="finding-count sev-{}" href="{}">{} {}</a>',
+            (
+                (
+                    severity,
+                    f"{base}?"
+                    + urlencode(
+                        {
+                            "report__id__exact": obj.pk,
+                            "unresolved": 1,
+                            "severity__exact": severity,
+                        }
+                    ),
+                    SEVERITY_LABELS[severity],
+                    n,
+                )
+                for severity, n in counts
+                if n
+            ),
+        )
