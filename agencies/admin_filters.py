@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from agencies.models import Region
+from agencies.scope import Scope, scope_for
 
 
 class RegionSubtreeFilter(admin.SimpleListFilter):
@@ -21,13 +22,17 @@ class RegionSubtreeFilter(admin.SimpleListFilter):
     ) -> list[tuple]:
         # Provinces and cities always; the counties of the chosen city once one is chosen,
         # so that the sidebar stays short for a whole country.
+        # Only the regions within the user's reach: a city's reviewer never sees the names
+        # of other cities; the top of the reach is always offered.
+        scope = scope_for(request.user)
+        reach = scope.filter_regions(Region.objects.all())
         levels = [Region.Level.PROVINCE, Region.Level.CITY]
-        regions = Region.objects.filter(level__in=levels)
-        chosen = (
-            Region.objects.filter(code=self.value()).first() if self.value() else None
-        )
+        regions = reach.filter(level__in=levels)
+        if not scope.everything:
+            regions = regions | reach.filter(pk__in=_reach_tops(scope))
+        chosen = reach.filter(code=self.value()).first() if self.value() else None
         if chosen is not None:
-            regions = regions | Region.objects.filter(parent=chosen)
+            regions = regions | reach.filter(parent=chosen)
         indent = {
             Region.Level.PROVINCE: "",
             Region.Level.CITY: "　",
@@ -47,6 +52,13 @@ class RegionSubtreeFilter(admin.SimpleListFilter):
         if region is None:
             return queryset.none()
         return queryset.filter(**{f"{self.path_field}__startswith": region.path})
+
+
+def _reach_tops(scope: Scope) -> QuerySet:
+    """The regions at the top of a limited reach: the subtree's root or the agency's."""
+    if scope.region_path is not None:
+        return Region.objects.filter(path=scope.region_path).values("pk")
+    return Region.objects.filter(agencies__pk=scope.agency_id).values("pk")
 
 
 class AgencyRegionFilter(RegionSubtreeFilter):

@@ -217,3 +217,26 @@ def test_history_stays_within_the_users_reach(db, django_user_model):
     response = client.get(_history_url(other), follow=True)
     assert "他市财政局" not in response.content.decode()
     assert response.redirect_chain and "不存在" in response.content.decode()
+
+
+def test_the_region_filter_offers_only_regions_within_reach(db, django_user_model):
+    """A city's reviewer never sees the names of other cities in the 行政区划 filter."""
+    province = make_region(name="示例省", level="province", code="440000")
+    own_city = make_region(name="本市", parent=province)
+    other_city = make_region(name="他市", parent=province)
+    county = make_region(name="本市甲县", level="county", parent=own_city)
+    make_report(make_agency("本市财政局", region=own_city))
+    make_report(make_agency("他市财政局", region=other_city))
+    reviewer = django_user_model.objects.create_user("city", password="x-Pass-123")
+    membership_assign(
+        user=reviewer, role=Membership.Role.CITY_REVIEWER, region=own_city
+    )
+    client = Client()
+    client.force_login(reviewer)
+    page = client.get(CHANGELIST).content.decode()
+    assert "本市" in page and "他市" not in page and "示例省" not in page
+    chosen = client.get(CHANGELIST, {"region": own_city.code}).content.decode()
+    assert "本市甲县" in chosen and "他市" not in chosen
+    # Choosing another city by hand shows nothing of it either.
+    other = client.get(CHANGELIST, {"region": other_city.code}).content.decode()
+    assert "他市财政局" not in other and county.name not in other
