@@ -27,6 +27,7 @@ from reports import (
     selectors,
 )
 from reports.admin_import import ReportImportViews
+from reports.admin_report_page import ReportPageAdminMixin
 from reports.admin_workflow import ReportWorkflowAdminMixin, WithdrawnFilter
 from reports.audit.base import SEVERITY_LABELS
 from reports.audit.runner import AuditAlreadyRunning, AuditScope, audit_run
@@ -34,7 +35,6 @@ from reports.forms import ReportForm
 from reports.models import AnnualReport, Finding, ReportYear
 from reports.paging import IdsFirstPaginator
 from reports.resources import ReportFiguresResource
-from reports.services import report_cells_update
 
 
 @admin.register(ReportYear)
@@ -189,7 +189,10 @@ class TemplateDownloadForm(forms.Form):
 
 @admin.register(AnnualReport)
 class AnnualReportAdmin(
-    ReportExcelAdminMixin, ReportWorkflowAdminMixin, admin.ModelAdmin
+    ReportExcelAdminMixin,
+    ReportPageAdminMixin,
+    ReportWorkflowAdminMixin,
+    admin.ModelAdmin,
 ):
     form = ReportForm
     change_form_template = "admin/reports/annualreport/change_form.html"
@@ -296,6 +299,7 @@ class AnnualReportAdmin(
         return (
             overview_urls(self)
             + ReportImportViews(self).get_urls()
+            + self.report_page_urls()
             + super().get_urls()
         )
 
@@ -368,12 +372,3 @@ class AnnualReportAdmin(
     @admin.display(description="办理总计", ordering="total_processed_total")
     def total_processed_total_display(self, obj: AnnualReport) -> int | None:
         return obj.total_processed_total
-
-    def save_model(self, request, obj, form, change) -> None:
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
-        changes = getattr(form, "cell_changes", {})
-        if changes:
-            report_cells_update(report=obj, changes=changes, user=request.user)
