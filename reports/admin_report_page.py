@@ -230,15 +230,24 @@ class ReportPageAdminMixin:
             "report": report,
             "title": report.title
             or f"{report.agency.name}{report.report_year.year}年政府信息公开工作年度报告",
-            "overview_heading": schema.SECTION_HEADINGS["overview"],
-            "problems_heading": schema.SECTION_HEADINGS["problems"],
-            "other_heading": schema.SECTION_HEADINGS["other_matters"],
+            "overview": _section(report, "overview"),
+            "closing": [
+                _section(report, "problems"),
+                _section(report, "other_matters"),
+            ],
             "tables": tables,
             "printed_at": timezone.localtime(),
             "printed_by": request.user,
             "back_url": reverse("admin:reports_annualreport_change", args=[report.pk]),
         }
         return TemplateResponse(request, "reports/print.html", context)
+
+
+def _section(report: AnnualReport, name: str) -> tuple[str, list[str]]:
+    """A narrative section's heading and its paragraphs (one per line, as the form prints)."""
+    text = getattr(report, name)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return schema.SECTION_HEADINGS[name], lines
 
 
 def _perform(step: Step, report: AnnualReport, user, reason: str) -> AnnualReport:
