@@ -93,8 +93,8 @@ def _button(step: Step, report: AnnualReport) -> StepButton:
         return StepButton(step)
     summary = errors_summary(errors)
     if approval_policy() == REFUSE:
-        return StepButton(step, blocked=f"尚有{summary}，按本省规定须先处理")
-    return StepButton(step, note=f"尚有{summary}，须确认并填写理由")
+        return StepButton(step, blocked=f"尚有 {summary}，按本省规定须先处理")
+    return StepButton(step, note=f"尚有 {summary}，须确认并填写理由")
 
 
 class ReportPageAdminMixin:

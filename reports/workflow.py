@@ -105,11 +105,11 @@ def _approval_reason(report: AnnualReport, reason: str) -> str:
     summary = errors_summary(errors)
     if approval_policy() == REFUSE:
         raise WorkflowError(
-            f"尚有{summary}，按本省规定不能审核通过：请先退回修改，或在审核发现中处理这些错误"
+            f"尚有 {summary}，按本省规定不能审核通过：请先退回修改，或在审核发现中处理这些错误"
         )
     if not reason:
-        raise WorkflowError(f"尚有{summary}，审核通过须确认并填写理由")
-    return f"确认带{summary}审核通过：{reason}"
+        raise WorkflowError(f"尚有 {summary}，审核通过须确认并填写理由")
+    return f"确认带 {summary}审核通过：{reason}"
 
 
 @transaction.atomic

@@ -237,7 +237,7 @@ def test_approving_with_open_errors_needs_a_confirmed_reason(city):
     city.clean.refresh_from_db()
     assert report.status == city.clean.status == Status.ACCEPTED
     record = ChangeRecord.objects.get(report=report, action="status")
-    assert record.reason.startswith(f"确认带{len(errors)} 条未处理的错误（")
+    assert record.reason.startswith(f"确认带 {len(errors)} 条未处理的错误（")
     assert record.reason.endswith("审核通过：原文如此，已电话核实")
     assert errors[0].rule in record.reason
     assert ReportTransition.objects.get(report=report).reason == record.reason
@@ -250,7 +250,7 @@ def test_the_page_button_asks_for_the_same_confirmation(city):
     _set_status(report, Status.IN_REVIEW)
     errors = _audit(report)
     page = city.reviewer.get(_page(report)).content.decode()
-    assert f"尚有{len(errors)} 条未处理的错误" in page
+    assert f"尚有 {len(errors)} 条未处理的错误" in page
     form = _press(city.reviewer, report, "accept")
     assert errors[0].message in form and "我已逐条查看上述错误" in form
     _press(city.reviewer, report, "accept", apply="1", confirm="on", reason="已核实")
