@@ -213,7 +213,7 @@ class ReportWorkflowAdminMixin(ScopedAdminMixin):
                 if name in form.cleaned_data
             },
             cells=getattr(form, "cell_changes", {}),
-            expected_version=form.cleaned_data.get("expected_version"),
+            expected_version=form.cleaned_data.get("expected_version") or 0,
         )
 
     def construct_change_message(self, request, form, formsets, add=False) -> list:
