@@ -191,6 +191,16 @@ IMPORT_PARSE_CPU_SECONDS = env_int("IMPORT_PARSE_CPU_SECONDS", 30)
 IMPORT_PARSE_MEMORY_MB = env_int("IMPORT_PARSE_MEMORY_MB", 1024)
 IMPORT_PARSE_TIMEOUT_SECONDS = env_int("IMPORT_PARSE_TIMEOUT_SECONDS", 60)
 
+# Approving (审核通过) a report that still has open 错误 findings: "confirm" (default) asks
+# the reviewer to confirm with a reason, recorded in the history; "refuse" does not allow it
+# until the errors are handled. docs/deployment.md, section 2.
+REPORTS_APPROVE_WITH_ERRORS = os.environ.get("REPORTS_APPROVE_WITH_ERRORS", "confirm")
+if REPORTS_APPROVE_WITH_ERRORS not in ("confirm", "refuse"):
+    raise ImproperlyConfigured(
+        "环境变量 REPORTS_APPROVE_WITH_ERRORS 只能是 confirm 或 refuse，"
+        f"现为 {REPORTS_APPROVE_WITH_ERRORS!r}"
+    )
+
 # django-import-export (registry and report figures in CSV/Excel). A dry run and its
 # confirmation run in a transaction; a cell beginning with "=" is never exported as a
 # formula; importing needs the change permission, exporting the view permission.

@@ -34,6 +34,7 @@ from reports.admin_changelist import (
 )
 from reports.admin_history import ReportHistoryMixin
 from reports.admin_import import ReportImportViews
+from reports.admin_report_page import ReportPageAdminMixin
 from reports.admin_widgets import TolerantAutocompleteSelect
 from reports.admin_workflow import ReportWorkflowAdminMixin, WithdrawnFilter
 from reports.audit.base import SEVERITY_LABELS
@@ -42,7 +43,6 @@ from reports.forms import ReportForm
 from reports.models import AnnualReport, Finding, ReportYear
 from reports.paging import IdsFirstPaginator
 from reports.resources import ReportFiguresResource
-from reports.services import report_cells_update
 
 
 @admin.register(ReportYear)
@@ -205,6 +205,7 @@ class AnnualReportAdmin(
     ReportListColumnsMixin,
     ReportHistoryMixin,
     ReportExcelAdminMixin,
+    ReportPageAdminMixin,
     ReportWorkflowAdminMixin,
     admin.ModelAdmin,
 ):
@@ -317,6 +318,7 @@ class AnnualReportAdmin(
         return (
             overview_urls(self)
             + ReportImportViews(self).get_urls()
+            + self.report_page_urls()
             + super().get_urls()
         )
 
@@ -390,12 +392,3 @@ class AnnualReportAdmin(
     @admin.display(description="办理总计", ordering="total_processed_total")
     def total_processed_total_display(self, obj: AnnualReport) -> int | None:
         return obj.total_processed_total
-
-    def save_model(self, request, obj, form, change) -> None:
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
-        changes = getattr(form, "cell_changes", {})
-        if changes:
-            report_cells_update(report=obj, changes=changes, user=request.user)

@@ -20,7 +20,8 @@ from django.urls import reverse
 
 from agencies.admin_scope import ScopedAdminMixin
 from reports import schema
-from reports.history import change_record
+from reports.approval import REFUSE, approval_policy, open_errors
+from reports.editing import EDITABLE_FIELDS, EditResult, report_create, report_edit
 from reports.models import AnnualReport, ChangeRecord, Finding
 from reports.workflow import (
     WorkflowError,
@@ -31,22 +32,6 @@ from reports.workflow import (
 )
 
 Status = AnnualReport.Status
-# Fields the history records when edited through the form (cells are recorded by the
-# cell service; status only moves through the workflow).
-TRACKED_FIELDS = (
-    "agency",
-    "report_year",
-    "layout",
-    "title",
-    "publication_date",
-    "source_url",
-    "overview",
-    "problems",
-    "other_matters",
-    "raw_text",
-)
-
-
 # Keys of the changes findings_history records: "审核发现 #<id>（<rule>）".
 FINDING_CHANGE_PREFIX = "审核发现"
 
@@ -155,6 +140,26 @@ class ReasonForm(forms.Form):
     )
 
 
+class ApproveForm(forms.Form):
+    """Approving despite open errors: an explicit confirmation and the reason for it."""
+
+    confirm = forms.BooleanField(
+        label="我已逐条查看上述错误，确认仍审核通过",
+        error_messages={"required": "请勾选确认：这份年报尚有未处理的错误"},
+    )
+    reason = forms.CharField(
+        label="理由（记入变更记录）",
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 70}),
+        error_messages={"required": "带错误审核通过必须填写理由"},
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("带错误审核通过必须填写理由")
+        return reason
+
+
 class ReportWorkflowAdminMixin(ScopedAdminMixin):
     """Region scope, edit rights by status and role, workflow actions and the history."""
 
@@ -194,26 +199,36 @@ class ReportWorkflowAdminMixin(ScopedAdminMixin):
         return super().change_view(request, object_id, form_url, extra)  # type: ignore[misc]
 
     def save_model(self, request, obj: AnnualReport, form, change) -> None:
-        before = (
-            {name: form.initial.get(name) for name in TRACKED_FIELDS} if change else {}
+        """Every hand edit through the one editing service: lock, version, one record."""
+        if not change:
+            report_create(report=obj, user=request.user)
+            return
+        # form.clean has locked the row and checked the version in this transaction.
+        form.edit_result = report_edit(
+            report=obj,
+            user=request.user,
+            values={
+                name: form.cleaned_data[name]
+                for name in EDITABLE_FIELDS
+                if name in form.cleaned_data
+            },
+            cells=getattr(form, "cell_changes", {}),
+            expected_version=form.cleaned_data.get("expected_version") or 0,
         )
-        if change:
-            obj.version += 1  # the row was locked and its version checked in form.clean
-        super().save_model(request, obj, form, change)  # type: ignore[misc]
-        edited = {
-            name: (before.get(name), form.cleaned_data.get(name))
-            for name in TRACKED_FIELDS
-            if name in form.changed_data
-        }
-        if edited or not change:
-            change_record(
-                report=obj,
-                action=ChangeRecord.Action.EDITED
-                if change
-                else ChangeRecord.Action.CREATED,
-                user=request.user,
-                changes=edited,
-            )
+
+    def construct_change_message(self, request, form, formsets, add=False) -> list:
+        """The admin log names what the service changed, not what the browser resent."""
+        result: EditResult | None = getattr(form, "edit_result", None)
+        if add or result is None:
+            return super().construct_change_message(request, form, formsets, add)  # type: ignore[misc]
+        names = [change_label(key, form.instance.layout) for key in result.fields]
+        names += [change_label(key, form.instance.layout) for key in result.cells]
+        return [{"changed": {"fields": names}}] if names else []
+
+    def log_change(self, request, obj, message):
+        if message == []:
+            return None  # nothing changed: nothing to log
+        return super().log_change(request, obj, message)  # type: ignore[misc]
 
     # --- workflow actions ------------------------------------------------------------------
 
@@ -231,7 +246,20 @@ class ReportWorkflowAdminMixin(ScopedAdminMixin):
 
     @admin.action(description="审核通过", permissions=["review"])
     def accept_reports(self, request, queryset) -> HttpResponse | None:
-        return self._move(request, queryset, Status.ACCEPTED, "审核通过")
+        """Reports with open errors: refused, or approved after a confirmation page."""
+        reports = list(queryset.select_related("agency", "report_year"))
+        errors = open_errors([r.pk for r in reports])
+        if not errors or approval_policy() == REFUSE:
+            # Under "refuse" the workflow names each report's errors and refuses it.
+            return self._move(request, queryset, Status.ACCEPTED, "审核通过")
+        form = ApproveForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            return self._move(request, queryset, Status.ACCEPTED, "审核通过", reason)
+        flagged = [(report_label(r), errors[r.pk]) for r in reports if r.pk in errors]
+        return self._reason_page(
+            request, reports, "审核通过", form, flagged=flagged, reason_label="理由"
+        )
 
     @admin.action(description="撤回所选年报（须填写原因）", permissions=["review"])
     def withdraw_reports(self, request, queryset) -> HttpResponse | None:
@@ -285,6 +313,13 @@ class ReportWorkflowAdminMixin(ScopedAdminMixin):
                 return None
             form.add_error("reason", f"{verb}必须填写理由")
         reports = list(queryset.select_related("agency", "report_year"))
+        label = "原因" if verb == "撤回" else "理由（填报单位将看到这段意见）"
+        return self._reason_page(request, reports, verb, form, reason_label=label)
+
+    def _reason_page(
+        self, request, reports: list[AnnualReport], verb: str, form, **extra
+    ) -> TemplateResponse:
+        """The page between choosing an action and doing it: the rows, the reason."""
         context = {
             **self.admin_site.each_context(request),  # type: ignore[attr-defined]
             "title": f"{verb}年报",
@@ -296,8 +331,6 @@ class ReportWorkflowAdminMixin(ScopedAdminMixin):
             "opts": self.model._meta,  # type: ignore[attr-defined]
             "changelist_url": reverse("admin:reports_annualreport_changelist"),
             "reason_required": True,
-            "reason_label": "原因"
-            if verb == "撤回"
-            else "理由（填报单位将看到这段意见）",
+            **extra,
         }
         return TemplateResponse(request, "admin/reports/reason_form.html", context)

@@ -6,7 +6,6 @@ from fnmatch import fnmatch
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from reports import schema
 from reports.audit.base import SEVERITY_RANK
@@ -17,9 +16,9 @@ from reports.cells import (
     display_text,
     parse_cell_input,
 )
+from reports.editing import CellChanges, EditConflict, report_lock
 from reports.grid import GridTable, grids_for
 from reports.models import AnnualReport, SectionRow
-from reports.services import CellChanges
 
 FIELD_PREFIX = "cell__"
 
@@ -100,6 +99,9 @@ class ReportForm(forms.ModelForm):
                     ),
                 )
                 cell.state = str(state)
+                # For the read-only grid and the print view.
+                cell.display = display_text(value, raw) if present else ""
+                cell.title = _title(state, row, column)
                 if any(fnmatch(cell.path, pattern) for pattern in uncertain):
                     cell.css = "uncertain"
                 if cell.path in flagged:
@@ -109,6 +111,7 @@ class ReportForm(forms.ModelForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         self._check_version(cleaned.get("expected_version"))
+        self._check_unique(cleaned)
         self.cell_changes: CellChanges = {}
         for path, kind in self._kinds.items():
             name = field_name(path)
@@ -129,27 +132,40 @@ class ReportForm(forms.ModelForm):
         """No lost updates: lock the row and refuse a save based on an older version.
 
         The admin validates and saves in one transaction, so the lock holds until the
-        save has bumped the version.
+        editing service has bumped the version.
         """
         if not self.instance.pk:
             return
-        # Lock the report row alone: PostgreSQL refuses FOR UPDATE across the nullable
-        # join to updated_by; the user is read only for the conflict message.
-        current = AnnualReport.objects.select_for_update().get(pk=self.instance.pk)
-        if seen is None or seen != current.version:
-            raise ValidationError(
-                _conflict_message(current, seen or 0), code="conflict"
-            )
-        self.instance.version = current.version
+        try:
+            report_lock(pk=self.instance.pk, expected_version=seen or 0)
+        except EditConflict as exc:
+            raise ValidationError(str(exc), code="conflict") from exc
 
-
-def _conflict_message(report: AnnualReport, seen: int) -> str:
-    who = report.updated_by or "他人"
-    when = timezone.localtime(report.updated_at).strftime("%Y-%m-%d %H:%M:%S")
-    return (
-        f"保存失败：您打开页面后，这份年报已由 {who} 于 {when} 修改（当前版本 {report.version}，"
-        f"您看到的是版本 {seen}）。为免覆盖对方的修改，本次未保存。请刷新页面，在最新内容上重新修改。"
-    )
+    def _check_unique(self, cleaned: dict) -> None:
+        """One report per agency and year: name the one already on file, in the form."""
+        agency, year = cleaned.get("agency"), cleaned.get("report_year")
+        if agency is None or year is None:
+            return
+        if self.instance.pk and not {"agency", "report_year"} & set(self.changed_data):
+            return
+        existing = (
+            AnnualReport.objects.filter(agency=agency, report_year=year)
+            .exclude(pk=self.instance.pk)
+            .order_by("-revision")
+            .first()
+        )
+        if existing is None:
+            return
+        withdrawn = "，已撤回" if existing.withdrawn else ""
+        self.add_error(
+            "report_year",
+            ValidationError(
+                f"{agency.name} 已有 {year.year} 年度的年报（第 {existing.revision} 版，"
+                f"{existing.get_status_display()}{withdrawn}），同一机关同一年度只能有一份年报。"
+                "请在列表中打开那份年报修改，或选择其他年度。",
+                code="duplicate",
+            ),
+        )
 
 
 def _flagged_cells(report: AnnualReport) -> dict[str, str]:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 
 from agencies.scope import scope_for
+from reports.approval import REFUSE, approval_policy, errors_summary, open_errors
 from reports.audit.review import findings_close_for_withdrawn
 from reports.history import change_record
 from reports.importing.apply import copy_as_new_revision
@@ -75,6 +76,8 @@ def report_transition(
     reason = reason.strip()
     if to_status in REASON_REQUIRED and not reason:
         raise WorkflowError("退回修改必须填写理由，以便填报单位修改")
+    if to_status == Status.ACCEPTED:
+        reason = _approval_reason(locked, reason)
     before = locked.status
     AnnualReport.objects.filter(pk=locked.pk).update(
         status=to_status, version=F("version") + 1, updated_by=user
@@ -91,6 +94,22 @@ def report_transition(
         reason=reason,
     )
     return transition
+
+
+def _approval_reason(report: AnnualReport, reason: str) -> str:
+    """The reason to record for approving `report`, or WorkflowError: with open errors
+    the province's rule either refuses or asks for a reason (kept with the error list)."""
+    errors = open_errors([report.pk]).get(report.pk)
+    if not errors:
+        return reason
+    summary = errors_summary(errors)
+    if approval_policy() == REFUSE:
+        raise WorkflowError(
+            f"尚有 {summary}，按本省规定不能审核通过：请先退回修改，或在审核发现中处理这些错误"
+        )
+    if not reason:
+        raise WorkflowError(f"尚有 {summary}，审核通过须确认并填写理由")
+    return f"确认带 {summary}审核通过：{reason}"
 
 
 @transaction.atomic

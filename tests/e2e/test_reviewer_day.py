@@ -189,6 +189,13 @@ def test_reviewer_day(corpus_dir: Path, page: Page, steps: Steps) -> None:
     run_action(page, report_pk, "start_review")
     assert "已受理 1 份年报" in messages(page)
     run_action(page, report_pk, "accept_reports")
+    # Its errors are still open: the action lists them and wants a confirmed reason.
+    expect(page.locator(".approve-errors")).to_contain_text("尚有未处理的错误")
+    page.check("input[name=confirm]")
+    page.fill("textarea[name=reason]", "已与填报单位核实，原文如此")
+    steps.shot(page, "accept-with-errors")
+    with page.expect_navigation():
+        page.click("input[type=submit].default")
     assert "已审核通过 1 份年报" in messages(page)
     assert _status_of(page, report_pk) == "审核通过"
     steps.shot(page, "accepted")

@@ -1,0 +1,42 @@
+"""What stands between a report and 审核通过: its open 错误 findings, and the province's rule.
+
+`REPORTS_APPROVE_WITH_ERRORS` (settings) is "confirm" — the reviewer sees the errors and
+approves with a reason, kept in the history — or "refuse": the errors must be handled first.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+
+from reports.models import Finding
+
+CONFIRM = "confirm"
+REFUSE = "refuse"
+# Findings still to be handled: 待处理 and 已确认 (a confirmed error is a real one).
+OPEN_STATUSES = (Finding.Status.OPEN, Finding.Status.CONFIRMED)
+
+
+def approval_policy() -> str:
+    """The province's rule for approving with open errors: CONFIRM or REFUSE."""
+    return getattr(settings, "REPORTS_APPROVE_WITH_ERRORS", CONFIRM)
+
+
+def open_errors(report_ids: Iterable[int]) -> dict[int, list[Finding]]:
+    """Report id -> its open error-severity findings, by rule (reports without: absent)."""
+    found: dict[int, list[Finding]] = defaultdict(list)
+    for finding in Finding.objects.filter(
+        report_id__in=list(report_ids),
+        severity=Finding.Severity.ERROR,
+        status__in=OPEN_STATUSES,
+    ).order_by("rule", "pk"):
+        found[finding.report_id].append(finding)
+    return dict(found)
+
+
+def errors_summary(findings: list[Finding]) -> str:
+    """The errors in one line for messages and the history: 2 条错误（T3-01、T4-02）."""
+    rules = "、".join(dict.fromkeys(f.rule for f in findings))
+    return f"{len(findings)} 条未处理的错误（{rules}）"
