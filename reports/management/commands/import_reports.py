@@ -15,6 +15,7 @@ from django.db import transaction
 
 from agencies.models import Agency
 from agencies.services import AgencyNotFound, agency_find
+from reports.importing import errors
 from reports.importing.apply import report_apply
 from reports.importing.intake.sources import (
     SourceDocument,
@@ -22,6 +23,7 @@ from reports.importing.intake.sources import (
     expand_paths,
     read_path,
 )
+from reports.importing.years import year_refusal
 from reports.management.progress import Progress
 from reports.models import AnnualReport, ChangeRecord
 
@@ -76,6 +78,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         # One run is one traceable import event in every report's history.
         self.batch = ChangeRecord.new_batch()
+        # A wrong --year fails every report: say so before parsing anything.
+        if options.get("year") is not None and (
+            refusal := year_refusal(options["year"])
+        ):
+            raise CommandError(f"--year：{refusal}")
         override = self._agency_override(options.get("agency"))
         try:
             paths = list(expand_paths(options["paths"]))
@@ -115,18 +122,28 @@ class Command(BaseCommand):
             error = document.error
             return [
                 Outcome(
-                    document.name, "", None, "failed", f"{error.code}：{error.detail}"
+                    document.name,
+                    "",
+                    None,
+                    "failed",
+                    f"{errors.label(error.code)}：{error.detail}",
                 )
             ]
         planned = []
         for report in document.reports:
             if options.get("year"):
                 report.year = options["year"]
+            if refusal := year_refusal(report.year):
+                detail = f"{errors.label(errors.INVALID_YEAR)}：{refusal}（可用 --year 指定）"
+                return [
+                    Outcome(document.name, report.agency, report.year, "failed", detail)
+                ]
             try:
                 planned.append((report, override or agency_find(report.agency)))
             except AgencyNotFound as exc:
                 detail = (
-                    f"unknown_agency：{exc}（可用 --agency 指定，或先在机关名录中添加）"
+                    f"{errors.label(errors.UNKNOWN_AGENCY)}：{exc}"
+                    "（可用 --agency 指定，或先在机关名录中添加）"
                 )
                 return [
                     Outcome(document.name, report.agency, report.year, "failed", detail)
