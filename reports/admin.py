@@ -27,6 +27,7 @@ from reports import (
     selectors,
 )
 from reports.admin_import import ReportImportViews
+from reports.admin_stale import StalePostMixin
 from reports.admin_workflow import ReportWorkflowAdminMixin, WithdrawnFilter
 from reports.audit.base import SEVERITY_LABELS
 from reports.audit.runner import AuditAlreadyRunning, AuditScope, audit_run
@@ -189,7 +190,7 @@ class TemplateDownloadForm(forms.Form):
 
 @admin.register(AnnualReport)
 class AnnualReportAdmin(
-    ReportExcelAdminMixin, ReportWorkflowAdminMixin, admin.ModelAdmin
+    StalePostMixin, ReportExcelAdminMixin, ReportWorkflowAdminMixin, admin.ModelAdmin
 ):
     form = ReportForm
     change_form_template = "admin/reports/annualreport/change_form.html"

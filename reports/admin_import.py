@@ -15,10 +15,10 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import DatabaseError, transaction
-from django.db.models import Max
 from django.http import (
     Http404,
     HttpRequest,
@@ -50,6 +50,8 @@ from reports.importing.intake.sources import SourceDocument, SourceError, read_b
 from reports.importing.interchange import MAX_YEAR, MIN_YEAR
 from reports.importing.mapping import identities
 from reports.importing.parsed import ParsedReport, ParseWarning
+from reports.importing.plan import current_report, import_plan
+from reports.importing.years import year_refusal
 from reports.models import AnnualReport, ChangeRecord
 
 ERROR_LABELS: dict[str, str] = {
@@ -65,6 +67,7 @@ ERROR_LABELS: dict[str, str] = {
 OUTCOME_LABELS: dict[str, str] = {
     "created": "新建年报",
     "revised": "新版本",
+    "drafted": "新版次草稿（审核通过的版次继续有效）",
     "skipped": "跳过（同一文件已导入）",
 }
 ACCEPTED_SUFFIXES = ".pdf,.docx,.html,.htm,.txt,.json,.zip"
@@ -485,11 +488,15 @@ class ReportImportViews:
         skipped: list[ApplyResult],
     ) -> None:
         created = sum(1 for r in saved if r.action == "created")
-        revised = len(saved) - created
+        drafted = sum(1 for r in saved if r.action == "drafted")
+        revised = len(saved) - created - drafted
         # Only what happened: "新建年报 0 份" makes a reader look for what went missing.
         parts = [
             f"新建年报 {created} 份" if created else "",
             f"新版本 {revised} 份（原版本保留为旧版本）" if revised else "",
+            f"新版次草稿 {drafted} 份（审核通过的版次在新版次审核通过前继续有效）"
+            if drafted
+            else "",
             f"跳过 {len(skipped)} 份（同一文件已导入）" if skipped else "",
         ]
         summary = "导入完成：" + "，".join(part for part in parts if part)
@@ -535,7 +542,13 @@ class ReportImportViews:
             )
             for r, parsed in enumerate(staged.reports):
                 item = self._item(
-                    f"{d}-{r}", staged.name, parsed, data, can_create, scope
+                    f"{d}-{r}",
+                    staged.name,
+                    parsed,
+                    data,
+                    can_create,
+                    scope,
+                    request.user,
                 )
                 document.items.append(item)
             documents.append(document)
@@ -549,6 +562,7 @@ class ReportImportViews:
         data: QueryDict | None,
         can_create: bool,
         scope: Scope,
+        user: AbstractBaseUser,
     ) -> PreviewItem:
         match, note, candidates = _match_agency(parsed.agency, scope)
         create = can_create and match is None and not candidates
@@ -581,7 +595,7 @@ class ReportImportViews:
             warnings=warnings,
             tables=_grid(parsed, warnings),
         )
-        item.outcome = _outcome(item)
+        item.outcome = _outcome(item, user)
         if match is not None:
             # What the audit would say once saved (with last year's report of this agency).
             item.findings = issues_before_saving(parsed, match)
@@ -772,7 +786,7 @@ def _grid(parsed: ParsedReport, warnings: list[WarningView]) -> list[GridTable]:
     return tables
 
 
-def _outcome(item: PreviewItem) -> Outcome:
+def _outcome(item: PreviewItem, user: AbstractBaseUser) -> Outcome:
     """What confirming would do, for the agency and year chosen (or found) so far."""
     form = item.form
     if form.is_bound:
@@ -793,22 +807,11 @@ def _outcome(item: PreviewItem) -> Outcome:
         return Outcome("pending", "待选择机关")
     if year is None:
         return Outcome("pending", "待填写年度")
-    current = (
-        AnnualReport.objects.filter(
-            agency=agency, report_year__year=year, is_current=True
-        )
-        .select_related("agency", "report_year")
-        .first()
+    if refusal := year_refusal(year):
+        return Outcome("pending", refusal)
+    plan = import_plan(
+        current=current_report(agency, year),
+        sha256=item.report.source.sha256,
+        user=user,
     )
-    sha = item.report.source.sha256
-    if current is None:
-        return Outcome("created", OUTCOME_LABELS["created"])
-    if sha and current.source_sha256 == sha:
-        return Outcome("skipped", OUTCOME_LABELS["skipped"], current)
-    latest = AnnualReport.objects.filter(
-        agency=agency, report_year__year=year
-    ).aggregate(n=Max("revision"))["n"]
-    label = (
-        f"新版本（第 {(latest or 0) + 1} 版；现行第 {current.revision} 版保留为旧版本）"
-    )
-    return Outcome("revised", label, current)
+    return Outcome(plan.action, plan.label, plan.current)
