@@ -54,22 +54,14 @@ from reports.importing.plan import current_report, import_plan
 from reports.importing.years import year_refusal
 from reports.models import AnnualReport, ChangeRecord
 
-ERROR_LABELS: dict[str, str] = {
-    errors.UNSUPPORTED_FORMAT: "不支持的文件格式",
-    errors.CORRUPT_FILE: "文件已损坏或无法读取",
-    errors.ENCRYPTED_PDF: "PDF 已加密，无法读取",
-    errors.NO_TEXT_LAYER: "没有文字层（扫描件或图片），无法读取表格数值",
-    errors.NOT_ANNUAL_REPORT: "不是政府信息公开工作年度报告",
-    errors.FILE_TOO_LARGE: "文件过大，未读取",
-    errors.INVALID_INTERCHANGE: "不符合年报交换格式（JSON）或填报模板（Excel）",
-    errors.RESOURCE_LIMIT: "解析超出资源限制（疑似恶意文件），已中止",
-}
 OUTCOME_LABELS: dict[str, str] = {
     "created": "新建年报",
     "revised": "新版本",
     "drafted": "新版次草稿（审核通过的版次继续有效）",
     "skipped": "跳过（同一文件已导入）",
 }
+# The refusals' Chinese names (kept in reports.importing.errors).
+ERROR_LABELS: dict[str, str] = errors.LABELS
 ACCEPTED_SUFFIXES = ".pdf,.docx,.html,.htm,.txt,.json,.zip"
 # A pasted text is staged as this .txt document (the name shown in the preview and history).
 PASTE_NAME = "粘贴文本.txt"
@@ -99,8 +91,16 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None) -> list[UploadedFile]:
         single_file_clean = super().clean
         items = data if isinstance(data, list | tuple) else [data]
+        # An empty file is not a form error: it is named in the preview (as refused)
+        # while the batch's other files preview as usual.
+        cleaned = [
+            d
+            if isinstance(d, UploadedFile) and not d.size
+            else single_file_clean(d, initial)
+            for d in items
+        ]
         # No file chosen cleans to [] (the form asks for files or a pasted text).
-        return [f for f in (single_file_clean(d, initial) for d in items) if f]
+        return [f for f in cleaned if f]
 
 
 class UploadForm(forms.Form):
@@ -142,8 +142,8 @@ class UploadForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         if not self.errors and not data.get("files") and not data.get("text"):
-            raise ValidationError(
-                "请选择要上传的年报文件，或把年报全文粘贴到“粘贴文本”框中。"
+            self.add_error(
+                "files", "请选择要上传的年报文件，或把年报全文粘贴到“粘贴文本”框中。"
             )
         return data
 
@@ -155,9 +155,8 @@ class ReportChoiceForm(forms.Form):
     CREATE = "create"
 
     include = forms.BooleanField(label="导入这份年报", required=False, initial=True)
-    year = forms.IntegerField(
-        label="年度", min_value=MIN_YEAR, max_value=MAX_YEAR, required=False
-    )
+    # The range is checked in clean_year, with a message that gives it.
+    year = forms.IntegerField(label="年度", required=False)
     agency_action = forms.ChoiceField(
         label="机关",
         choices=[(EXISTING, "名录中已有的机关"), (CREATE, "在名录中新建机关")],
@@ -178,6 +177,19 @@ class ReportChoiceForm(forms.Form):
         label="机关类别",
         choices=[("", "---------"), *Agency.Kind.choices],
         required=False,
+    )
+    publication_date = forms.DateField(
+        label="发布日期",
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d"),
+        help_text="格式 2025-01-20；留空则沿用现行版次的发布日期",
+    )
+    source_url = forms.URLField(
+        label="来源网址",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text="留空则沿用现行版次的来源网址",
     )
 
     def __init__(
@@ -208,6 +220,14 @@ class ReportChoiceForm(forms.Form):
             )
             form_field.widget.choices = form_field.choices
         self.fields["year"].widget.attrs.update({"class": "vIntegerField"})
+        self.fields["publication_date"].widget.attrs.update({"class": "vDateField"})
+        self.fields["source_url"].widget.attrs.update({"class": "vURLField"})
+
+    def clean_year(self) -> int | None:
+        year = self.cleaned_data.get("year")
+        if year is not None and (refusal := year_refusal(year)):
+            raise ValidationError(refusal)
+        return year
 
     def clean(self) -> dict:
         data = super().clean()
@@ -267,6 +287,8 @@ class PreviewItem:
     tables: list[GridTable]
     outcome: Outcome = field(default_factory=lambda: Outcome("pending", ""))
     findings: list[Issue] = field(default_factory=list)
+    # The current revision whose publication date / source URL fill what the file lacks.
+    carried: AnnualReport | None = None
 
     @property
     def layout_label(self) -> str:
@@ -321,7 +343,8 @@ class PreviewDocument:
 
     @property
     def error_label(self) -> str:
-        return ERROR_LABELS.get(self.error_code, "无法导入")
+        """The refusal as people read it: its Chinese name, the code in brackets."""
+        return errors.label(self.error_code)
 
 
 # --- views ------------------------------------------------------------------------------------
@@ -439,6 +462,12 @@ class ReportImportViews:
         for item in items:
             data = item.form.cleaned_data
             item.report.year = data["year"]
+            # Set on the preview (or carried there from the current revision); left
+            # empty, report_apply keeps the current revision's.
+            if data.get("publication_date"):
+                item.report.publication_date = data["publication_date"].isoformat()
+            if data.get("source_url"):
+                item.report.source_url = data["source_url"]
             try:
                 # One report, one transaction: a failure leaves neither half a report
                 # nor an agency created only for it.
@@ -566,6 +595,7 @@ class ReportImportViews:
     ) -> PreviewItem:
         match, note, candidates = _match_agency(parsed.agency, scope)
         create = can_create and match is None and not candidates
+        carried = _carried_over(parsed, match)
         form = ReportChoiceForm(
             data,
             prefix=f"r{key}",
@@ -578,6 +608,10 @@ class ReportImportViews:
                 "agency": match,
                 "new_name": parsed.agency,
                 "new_kind": guess_kind(parsed.agency),
+                "publication_date": parsed.publication_date
+                or (carried.publication_date if carried else None),
+                "source_url": parsed.source_url
+                or (carried.source_url if carried else ""),
             },
             admin_site=self.admin_site,
             can_create_agency=can_create,
@@ -594,6 +628,7 @@ class ReportImportViews:
             candidates=candidates,
             warnings=warnings,
             tables=_grid(parsed, warnings),
+            carried=carried,
         )
         item.outcome = _outcome(item, user)
         if match is not None:
@@ -658,6 +693,11 @@ def paste_upload(text: str) -> UploadedFile:
 def _read_upload(upload: UploadedFile, max_bytes: int) -> list[SourceDocument]:
     """The documents of one upload; one larger than the limit is refused unread."""
     name = Path(upload.name or "未命名文件").name
+    if not upload.size:
+        message = f"“{name}”是空文件（0 字节），未读取；请检查文件后重新上传"
+        return [
+            SourceDocument(name, error=SourceError(name, errors.EMPTY_FILE, message))
+        ]
     if upload.size is not None and upload.size > max_bytes:
         message = (
             f"“{name}”有 {upload.size / 1048576:.1f} MB，"
@@ -684,6 +724,19 @@ def _match_agency(name: str, scope: Scope) -> tuple[Agency | None, str, list[Age
     if candidates:
         return None, f"名录中没有唯一对应“{name}”的机关（名称或别名）", candidates
     return None, f"名录中没有“{name}”（名称或别名）", []
+
+
+def _carried_over(parsed: ParsedReport, agency: Agency | None) -> AnnualReport | None:
+    """The current revision a new one would follow, when the file lacks a publication
+    date or a source URL that it has (those carry over, as report_apply does)."""
+    if agency is None or parsed.year is None or year_refusal(parsed.year):
+        return None
+    if parsed.publication_date and parsed.source_url:
+        return None
+    current = current_report(agency, parsed.year)
+    if current is None or not (current.publication_date or current.source_url):
+        return None
+    return current
 
 
 def _reachable(scope: Scope, agency: Agency) -> bool:

@@ -13,6 +13,7 @@ NO_TEXT_LAYER = "no_text_layer"
 NOT_ANNUAL_REPORT = "not_annual_report"
 FILE_TOO_LARGE = "file_too_large"
 INVALID_INTERCHANGE = "invalid_interchange"
+EMPTY_FILE = "empty_file"
 # The parse was stopped by its CPU, memory or wall-clock limit (reports.importing.intake.sandbox).
 RESOURCE_LIMIT = "resource_limit"
 
@@ -26,6 +27,7 @@ CODES: frozenset[str] = frozenset(
         FILE_TOO_LARGE,
         INVALID_INTERCHANGE,
         RESOURCE_LIMIT,
+        EMPTY_FILE,
     }
 )
 
@@ -45,6 +47,7 @@ LABELS: dict[str, str] = {
     FILE_TOO_LARGE: "文件过大，未读取",
     INVALID_INTERCHANGE: "不符合年报交换格式（JSON）或填报模板（Excel）",
     RESOURCE_LIMIT: "解析超出资源限制（疑似恶意文件），已中止",
+    EMPTY_FILE: "空文件",
     INVALID_YEAR: "年度不在系统已知范围内",
     UNKNOWN_AGENCY: "机关名录中没有这个机关",
     UNDER_REVIEW: "年报正在审核，不能替换",
