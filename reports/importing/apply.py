@@ -14,9 +14,9 @@ from django.db.models import Max
 from agencies.models import Agency
 from reports import schema
 from reports.history import change_record
+from reports.importing.interchange import MAX_YEAR, MIN_YEAR
 from reports.importing.parsed import ParsedCell, ParsedReport
 from reports.importing.plan import ImportPlan, import_plan, next_revision
-from reports.importing.years import year_refusal
 from reports.models import AnnualReport, ChangeRecord, ReportYear, SectionRow
 from reports.models.sections import ROW_MODELS
 from reports.totals import totals_refresh
@@ -61,8 +61,12 @@ def report_apply(
     is kept. What the file does not say (publication date, source URL) carries over from
     the revision it follows. The import is recorded in the report's history; `batch` ties
     together every report of one import."""
-    if refusal := year_refusal(parsed.year):
-        raise ValueError(refusal)
+    # The entry points (import page, import_reports) refuse years the system does not
+    # know, with the range (reports.importing.years); here only what a year can be.
+    if parsed.year is None or not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise ValueError(
+            f"年度应为 {MIN_YEAR}–{MAX_YEAR} 之间的整数，而不是 {parsed.year}"
+        )
     report_year = report_year_ensure(parsed.year)
     current = (
         AnnualReport.objects.select_for_update()

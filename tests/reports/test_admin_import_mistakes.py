@@ -80,14 +80,12 @@ def test_an_empty_file_is_named_and_the_others_still_preview(admin_client_logged
     assert page.index("空的.pdf") < page.index("r.json")  # in the order chosen
 
 
-def test_no_file_chosen_is_a_form_error_on_the_files_field(admin_client_logged_in):
-    response = admin_client_logged_in.post(IMPORT_URL, {"text": "  "})
+def test_no_file_chosen_is_a_form_error(admin_client_logged_in):
+    response = admin_client_logged_in.post(IMPORT_URL, {"files": ""})
     assert response.status_code == 200
-    form = response.context["form"]
-    assert form.errors["files"] == [
-        "请选择要上传的年报文件，或把年报全文粘贴到“粘贴文本”框中。"
-    ]
-    assert "form-row errors" in response.content.decode()
+    message = "请选择要上传的年报文件，或把年报全文粘贴到“粘贴文本”框中。"
+    assert response.context["form"].non_field_errors() == [message]
+    assert f'<p class="errornote">{message}</p>' in response.content.decode()
 
 
 def test_an_image_is_refused_as_an_unsupported_format(admin_client_logged_in):
