@@ -132,7 +132,18 @@ class ReportImportViews:
     def preview_view(self, request: HttpRequest, token: str) -> HttpResponse:
         """GET shows the batch; POST refreshes it with the choices made, or confirms it."""
         self._require_add(request)
-        batch = self._batch(request, token)
+        try:
+            batch = self._batch(request, token)
+        except Http404:
+            if request.method != "POST":
+                raise
+            # A second click on 确认导入, or a preview left open: say what happened.
+            messages.warning(
+                request,
+                "这批导入已确认、已放弃或已过期（24 小时），本次没有再保存任何内容；"
+                "已导入的年报在下面的列表中，如需再导入请重新上传。",
+            )
+            return HttpResponseRedirect(self._url("changelist"))
         data = request.POST if request.method == "POST" else None
         documents = self._documents(request, batch, data)
         items = [item for document in documents for item in document.items]

@@ -195,3 +195,16 @@ def test_the_reviewer_sets_date_and_url_on_the_preview(admin_client_logged_in):
     report = AnnualReport.objects.get()
     assert report.publication_date == dt.date(2025, 1, 31)
     assert report.source_url == "https://gov.example/b"
+
+
+def test_confirming_a_batch_twice_explains_instead_of_a_404(admin_client_logged_in):
+    """The preview left open (or a second click) after the batch was confirmed."""
+    agency = make_agency(AGENCY)
+    token = _upload(admin_client_logged_in, ("r.json", _report()))
+    _confirm(admin_client_logged_in, token, agency=agency.pk)
+    response = _confirm(admin_client_logged_in, token, agency=agency.pk)
+    assert response.status_code == 200
+    assert "这批导入已确认、已放弃或已过期（24 小时），本次没有再保存任何内容" in (
+        response.content.decode()
+    )
+    assert AnnualReport.objects.count() == 1
