@@ -35,6 +35,7 @@ from reports.admin_changelist import (
 from reports.admin_history import ReportHistoryMixin
 from reports.admin_import import ReportImportViews
 from reports.admin_report_page import ReportPageAdminMixin
+from reports.admin_stale import StalePostMixin
 from reports.admin_widgets import TolerantAutocompleteSelect
 from reports.admin_workflow import ReportWorkflowAdminMixin, WithdrawnFilter
 from reports.audit.base import SEVERITY_LABELS
@@ -202,6 +203,7 @@ class TemplateDownloadForm(forms.Form):
 
 @admin.register(AnnualReport)
 class AnnualReportAdmin(
+    StalePostMixin,
     ReportListColumnsMixin,
     ReportHistoryMixin,
     ReportExcelAdminMixin,

@@ -15,7 +15,7 @@ from agencies.scope import scope_for
 from reports.approval import REFUSE, approval_policy, errors_summary, open_errors
 from reports.audit.review import findings_close_for_withdrawn
 from reports.history import change_record
-from reports.importing.apply import copy_as_new_revision
+from reports.importing.apply import copy_as_new_revision, revision_put_in_force
 from reports.models import AnnualReport, ChangeRecord, ReportTransition
 
 Status = AnnualReport.Status
@@ -83,6 +83,8 @@ def report_transition(
         status=to_status, version=F("version") + 1, updated_by=user
     )
     report.refresh_from_db()
+    if to_status == Status.ACCEPTED:
+        revision_put_in_force(report)
     transition = ReportTransition.objects.create(
         report=report, from_status=before, to_status=to_status, user=user, reason=reason
     )

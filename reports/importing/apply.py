@@ -14,7 +14,9 @@ from django.db.models import Max
 from agencies.models import Agency
 from reports import schema
 from reports.history import change_record
+from reports.importing.interchange import MAX_YEAR, MIN_YEAR
 from reports.importing.parsed import ParsedCell, ParsedReport
+from reports.importing.plan import ImportPlan, import_plan, next_revision
 from reports.models import AnnualReport, ChangeRecord, ReportYear, SectionRow
 from reports.models.sections import ROW_MODELS
 from reports.totals import totals_refresh
@@ -22,10 +24,16 @@ from reports.totals import totals_refresh
 
 @dataclass
 class ApplyResult:
-    """What applying a report did: created it, added a revision, or skipped a duplicate."""
+    """What applying a report did: created it, added a revision (a draft one over an
+    accepted report), or skipped a duplicate."""
 
     report: AnnualReport
-    action: Literal["created", "revised", "skipped"]
+    action: Literal["created", "revised", "drafted", "skipped"]
+
+
+class ImportBlocked(ValueError):
+    """The workflow does not let this import replace the report; the message says why
+    and who reviews it, in Chinese."""
 
 
 def report_year_ensure(year: int) -> ReportYear:
@@ -44,13 +52,21 @@ def report_apply(
     status: str = AnnualReport.Status.SUBMITTED,
     user: AbstractBaseUser | None = None,
     batch: uuid.UUID | None = None,
+    replace: bool = False,
 ) -> ApplyResult:
-    """Save `parsed` for `agency`. The same source file twice (same sha256) is skipped; a
-    different document for an agency and year that has a report becomes a new revision and
-    the previous one is kept (no longer current). The import is recorded in the report's
-    history; `batch` ties together every report of one import."""
-    if parsed.year is None:
-        raise ValueError("年报缺少年度")
+    """Save `parsed` for `agency`, as reports.importing.plan decides: the same source file
+    twice (same sha256) is skipped; a report under review is not replaced behind its
+    reviewer (ImportBlocked); over an accepted report a new draft revision starts and the
+    accepted one stays in force; otherwise a new revision replaces the current one, which
+    is kept. What the file does not say (publication date, source URL) carries over from
+    the revision it follows. The import is recorded in the report's history; `batch` ties
+    together every report of one import."""
+    # The entry points (import page, import_reports) refuse years the system does not
+    # know, with the range (reports.importing.years); here only what a year can be.
+    if parsed.year is None or not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise ValueError(
+            f"年度应为 {MIN_YEAR}–{MAX_YEAR} 之间的整数，而不是 {parsed.year}"
+        )
     report_year = report_year_ensure(parsed.year)
     current = (
         AnnualReport.objects.select_for_update()
@@ -58,16 +74,19 @@ def report_apply(
         .first()
     )
     sha = parsed.source.sha256
-    if current is not None and sha and current.source_sha256 == sha:
+    plan = import_plan(current=current, sha256=sha, user=user, replace=replace)
+    if plan.action == "refused":
+        raise ImportBlocked(plan.label)
+    if current is not None and plan.action == "skipped":
         return ApplyResult(current, "skipped")
     revision = 1
     if current is not None:
-        latest = AnnualReport.objects.filter(
-            agency=agency, report_year=report_year
-        ).aggregate(n=Max("revision"))["n"]
-        revision = (latest or 0) + 1
-        current.is_current = False
-        current.save(update_fields=["is_current", "updated_at"])
+        revision = next_revision(current)
+        # Leave the constraints' way: the successor is current (and in force if it
+        # takes the place of the revision in force).
+        AnnualReport.objects.filter(pk=current.pk).update(
+            is_current=False, in_force=current.in_force and not plan.in_force
+        )
 
     report = AnnualReport.objects.create(
         agency=agency,
@@ -75,14 +94,11 @@ def report_apply(
         layout=parsed.format,
         revision=revision,
         is_current=True,
+        in_force=plan.in_force,
         title=parsed.title,
-        publication_date=(
-            dt.date.fromisoformat(parsed.publication_date)
-            if parsed.publication_date
-            else None
-        ),
-        source_url=parsed.source_url,
-        status=status,
+        publication_date=_publication_date(parsed, current),
+        source_url=parsed.source_url or (current.source_url if current else ""),
+        status=plan.status or status,
         overview=parsed.sections.get("overview", ""),
         problems=parsed.sections.get("problems", ""),
         other_matters=parsed.sections.get("other_matters", ""),
@@ -104,10 +120,39 @@ def report_apply(
         action=ChangeRecord.Action.IMPORTED,
         user=user,
         changes={"revision": (current.revision if current else None, revision)},
-        reason=f"导入 {parsed.source.name or parsed.source.kind}".strip(),
+        reason=_import_reason(parsed, current, plan),
         batch=batch,
     )
-    return ApplyResult(report, "revised" if current is not None else "created")
+    return ApplyResult(report, plan.action)
+
+
+def _publication_date(
+    parsed: ParsedReport, current: AnnualReport | None
+) -> dt.date | None:
+    if parsed.publication_date:
+        return dt.date.fromisoformat(parsed.publication_date)
+    return current.publication_date if current else None
+
+
+def _import_reason(
+    parsed: ParsedReport, current: AnnualReport | None, plan: ImportPlan
+) -> str:
+    """The history's reason: the file, and how the import met the workflow."""
+    reason = f"导入 {parsed.source.name or parsed.source.kind}".strip()
+    if current is None:
+        return reason
+    if plan.action == "drafted":
+        kept = current.revision
+        return (
+            f"{reason}：在审核通过的第 {kept} 版之后建立新版次（草稿），"
+            f"新版次审核通过前第 {kept} 版继续有效"
+        )
+    if "--allow-replace" in plan.label:
+        return (
+            f"{reason}（--allow-replace：不经审核流程替换"
+            f"“{current.get_status_display()}”的第 {current.revision} 版）"
+        )
+    return reason
 
 
 @transaction.atomic
@@ -125,6 +170,8 @@ def copy_as_new_revision(
     locked.id = None
     locked.revision = (latest or 0) + 1
     locked.is_current = True
+    # The accepted revision stays in force until this one is accepted in its turn.
+    locked.in_force = False
     locked.status = AnnualReport.Status.DRAFT
     locked.version = 1
     locked.created_by = locked.updated_by = user
@@ -139,6 +186,18 @@ def copy_as_new_revision(
         model.objects.bulk_create(rows[table])
     totals_refresh([locked.pk])
     return locked
+
+
+def revision_put_in_force(report: AnnualReport) -> None:
+    """A current revision just accepted takes over from the one in force (the accepted
+    revision it follows), for the summary, the overview and the audit."""
+    if not report.is_current:
+        return
+    AnnualReport.objects.filter(
+        agency_id=report.agency_id, report_year_id=report.report_year_id, in_force=True
+    ).exclude(pk=report.pk).update(in_force=False)
+    AnnualReport.objects.filter(pk=report.pk).update(in_force=True)
+    report.in_force = True
 
 
 def build_rows(

@@ -11,9 +11,9 @@ from reports.models.years import ReportYear
 
 
 def live_report_q(prefix: str = "") -> Q:
-    """The reports on file: current revision and not withdrawn. `prefix` reaches reports
+    """The reports on file: the revision in force, not withdrawn. `prefix` reaches reports
     through a relation ("report__" from a table row, "reports__" from an agency)."""
-    return Q(**{f"{prefix}is_current": True, f"{prefix}withdrawn": False})
+    return Q(**{f"{prefix}in_force": True, f"{prefix}withdrawn": False})
 
 
 class AnnualReport(models.Model):
@@ -43,6 +43,14 @@ class AnnualReport(models.Model):
     )
     revision = models.PositiveSmallIntegerField("版次", default=1)
     is_current = models.BooleanField("现行版次", default=True)
+    # The newest revision is the one being worked on (is_current); the one that counts in
+    # the summary, the overview and the audit is the revision in force: an accepted
+    # revision stays in force until a successor is accepted (reports.importing.apply).
+    in_force = models.BooleanField(
+        "生效版次",
+        default=True,
+        help_text="汇总、总览和审核采用的版次：审核通过的版次在新版次审核通过前一直有效",
+    )
     title = models.CharField("标题", max_length=300, blank=True)
     publication_date = models.DateField("发布日期", null=True, blank=True)
     source_url = models.URLField("来源网址", max_length=500, blank=True)
@@ -131,6 +139,11 @@ class AnnualReport(models.Model):
                 fields=["agency", "report_year"],
                 condition=Q(is_current=True),
                 name="reports_annualreport_one_current_per_agency_year",
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "report_year"],
+                condition=Q(in_force=True),
+                name="reports_annualreport_one_in_force_per_agency_year",
             ),
             models.UniqueConstraint(
                 fields=["agency", "report_year", "revision"],

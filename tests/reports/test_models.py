@@ -26,10 +26,18 @@ def test_one_current_report_per_agency_and_year():
 
 def test_an_old_revision_may_stand_beside_the_current_one():
     agency = make_agency()
-    _new_report(agency, is_current=False, revision=1)
+    _new_report(agency, is_current=False, in_force=False, revision=1)
     _new_report(agency, revision=2)
     with pytest.raises(IntegrityError), transaction.atomic():
-        _new_report(agency, is_current=False, revision=2)
+        _new_report(agency, is_current=False, in_force=False, revision=2)
+
+
+def test_one_revision_in_force_per_agency_and_year():
+    """An accepted revision and its draft successor: only one of them counts."""
+    agency = make_agency()
+    _new_report(agency, is_current=False, revision=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _new_report(agency, revision=2)
 
 
 @pytest.mark.parametrize(

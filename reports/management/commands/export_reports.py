@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import sys
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -24,9 +24,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--region", help="只导出这一区划（含下级）的机关，填区划代码"
         )
-        parser.add_argument("--output", help="写入此文件；不填则输出到标准输出")
+        parser.add_argument(
+            "--output",
+            help="写入此文件（所在文件夹须已存在，不会自动建立）；不填则输出到标准输出",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        output = _output_path(options.get("output"))
         region = None
         if options.get("region"):
             region = Region.objects.filter(code=options["region"]).first()
@@ -37,9 +41,29 @@ class Command(BaseCommand):
         reports = reports_in_scope(year=options.get("year"), region=region)
         data = list(reports_to_json(reports.iterator(chunk_size=500)))
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-        if options.get("output"):
-            with open(options["output"], "w", encoding="utf-8") as handle:
-                handle.write(text)
-            sys.stderr.write(f"已导出 {len(data)} 份年报到 {options['output']}\n")
+        if output is not None:
+            try:
+                output.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise CommandError(f"--output：无法写入“{output}”：{exc}") from exc
+            self.stderr.write(f"已导出 {len(data)} 份年报到 {output}")
         else:
             self.stdout.write(text, ending="")
+
+
+def _output_path(value: str | None) -> Path | None:
+    """The --output file, checked before any work: its folder must exist (a mistyped path
+    is an error, not a new folder), and it must not be a folder itself."""
+    if not value:
+        return None
+    path = Path(value)
+    if path.is_dir():
+        raise CommandError(
+            f"--output：“{path}”是文件夹，请给出文件名，如 {path / '年报.json'}"
+        )
+    folder = path.parent
+    if not folder.is_dir():
+        raise CommandError(
+            f"--output：文件夹“{folder}”不存在；请先建立该文件夹，或换一个已有的文件夹"
+        )
+    return path

@@ -15,19 +15,24 @@ from django.db import transaction
 
 from agencies.models import Agency
 from agencies.services import AgencyNotFound, agency_find
-from reports.importing.apply import report_apply
+from reports.importing import errors
+from reports.importing.apply import ImportBlocked, report_apply
 from reports.importing.intake.sources import (
     SourceDocument,
     SourceError,
     expand_paths,
     read_path,
 )
+from reports.importing.parsed import ParsedReport
+from reports.importing.plan import current_report, import_plan
+from reports.importing.years import year_refusal
 from reports.management.progress import Progress
 from reports.models import AnnualReport, ChangeRecord
 
 ACTION_LABELS = {
     "created": "新建",
     "revised": "新版次",
+    "drafted": "新版次草稿",
     "skipped": "跳过（同一文件已导入）",
     "checked": "检查通过（未保存）",
     "failed": "失败",
@@ -51,7 +56,8 @@ class Command(BaseCommand):
         "以及这些文件的 zip 压缩包；"
         "可给文件夹。每个文件单独原子保存：出错的文件一条也不保存，其余照常导入；"
         "有文件失败时以非零状态退出。同一文件（SHA-256 相同）再次导入会跳过；"
-        "同一机关同一年度的新文件成为新版次，旧版次保留。"
+        "同一机关同一年度的新文件成为新版次，旧版次保留；但“审核中”的年报不被替换，"
+        "“审核通过”的年报之后建立新版次草稿（审核通过的版次在新版次审核通过前继续有效）。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -72,10 +78,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="只解析和检查，不保存"
         )
+        parser.add_argument(
+            "--allow-replace",
+            action="store_true",
+            help="（仅限管理员）不经审核流程，直接以新文件替换“审核中”“审核通过”的年报；"
+            "每次替换都记入该年报的变更记录",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         # One run is one traceable import event in every report's history.
         self.batch = ChangeRecord.new_batch()
+        # A wrong --year fails every report: say so before parsing anything.
+        if options.get("year") is not None and (
+            refusal := year_refusal(options["year"])
+        ):
+            raise CommandError(f"--year：{refusal}")
         override = self._agency_override(options.get("agency"))
         try:
             paths = list(expand_paths(options["paths"]))
@@ -115,43 +132,78 @@ class Command(BaseCommand):
             error = document.error
             return [
                 Outcome(
-                    document.name, "", None, "failed", f"{error.code}：{error.detail}"
+                    document.name,
+                    "",
+                    None,
+                    "failed",
+                    f"{errors.label(error.code)}：{error.detail}",
                 )
             ]
         planned = []
         for report in document.reports:
             if options.get("year"):
                 report.year = options["year"]
+            if refusal := year_refusal(report.year):
+                detail = f"{errors.label(errors.INVALID_YEAR)}：{refusal}（可用 --year 指定）"
+                return [
+                    Outcome(document.name, report.agency, report.year, "failed", detail)
+                ]
             try:
                 planned.append((report, override or agency_find(report.agency)))
             except AgencyNotFound as exc:
                 detail = (
-                    f"unknown_agency：{exc}（可用 --agency 指定，或先在机关名录中添加）"
+                    f"{errors.label(errors.UNKNOWN_AGENCY)}：{exc}"
+                    "（可用 --agency 指定，或先在机关名录中添加）"
                 )
                 return [
                     Outcome(document.name, report.agency, report.year, "failed", detail)
                 ]
         if options["dry_run"]:
-            return [
-                Outcome(document.name, a.name, r.year, "checked", _warning_count(r))
-                for r, a in planned
-            ]
+            return [self._check(document, r, a, options) for r, a in planned]
         outcomes = []
-        with transaction.atomic():
-            for report, agency in planned:
-                result = report_apply(
-                    report, agency=agency, status=options["status"], batch=self.batch
-                )
-                outcomes.append(
-                    Outcome(
-                        document.name,
-                        agency.name,
-                        report.year,
-                        result.action,
-                        _warning_count(report),
+        try:
+            with transaction.atomic():
+                for report, agency in planned:
+                    result = report_apply(
+                        report,
+                        agency=agency,
+                        status=options["status"],
+                        batch=self.batch,
+                        replace=options.get("allow_replace", False),
                     )
-                )
+                    outcomes.append(
+                        Outcome(
+                            document.name,
+                            agency.name,
+                            report.year,
+                            result.action,
+                            _warning_count(report),
+                        )
+                    )
+        except ImportBlocked as exc:
+            detail = f"{errors.label(errors.UNDER_REVIEW)}：{exc}"
+            return [Outcome(document.name, "", None, "failed", detail)]
         return outcomes
+
+    def _check(
+        self,
+        document: SourceDocument,
+        report: ParsedReport,
+        agency: Agency,
+        options: dict[str, Any],
+    ) -> Outcome:
+        """--dry-run: what saving would do, refusals included, without saving."""
+        plan = import_plan(
+            current=current_report(agency, report.year),
+            sha256=report.source.sha256,
+            user=None,
+            replace=options.get("allow_replace", False),
+        )
+        if plan.action == "refused":
+            detail = f"{errors.label(errors.UNDER_REVIEW)}：{plan.label}"
+            return Outcome(document.name, agency.name, report.year, "failed", detail)
+        detail = "；".join(filter(None, [plan.label, _warning_count(report)]))
+        return Outcome(document.name, agency.name, report.year, "checked", detail)
 
     def _report(self, outcomes: list[Outcome]) -> None:
         """A table of results per file, a summary, and a non-zero exit if a file failed."""
@@ -166,6 +218,7 @@ class Command(BaseCommand):
         }
         summary = (
             f"完成：新建 {counts['created']} 份，新版次 {counts['revised']} 份，"
+            f"新版次草稿 {counts['drafted']} 份，"
             f"跳过 {counts['skipped']} 份，失败 {counts['failed']} 个文件"
         )
         if counts["checked"]:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reports import schema
+from reports.importing import errors
 from reports.importing.errors import ImportRefused
 from reports.importing.intake.sandbox import run_isolated
 from reports.importing.interchange import to_interchange
@@ -42,10 +43,19 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
+        if path.is_dir():
+            raise CommandError(
+                f"“{path}”是文件夹：parse_report 一次解析一个文件；"
+                "导入整个文件夹请用 import_reports"
+            )
+        if not path.exists():
+            raise CommandError(f"文件“{path}”不存在")
         try:
             report = _parse(path, max_bytes=settings.IMPORT_MAX_BYTES)
         except ImportRefused as exc:
-            raise CommandError(f"{path.name}：{exc}") from exc
+            raise CommandError(
+                f"{path.name}：{errors.label(exc.code)}：{exc.message}"
+            ) from exc
         if options["no_raw_text"]:
             report.raw_text = ""
         if options["format"] == "json":
