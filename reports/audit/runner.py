@@ -34,7 +34,13 @@ from reports.audit.facts import (
 )
 from reports.audit.review import ACTIVE, WITHDRAWN_REASON, findings_history
 from reports.audit.rules import CATALOGUE, copying, run_report_rules, run_scope_rules
-from reports.models import AnnualReport, AuditRun, Finding, ReportYear, live_report_q
+from reports.models import (
+    AnnualReport,
+    AuditRun,
+    Finding,
+    ReportYear,
+    audited_report_q,
+)
 
 # A run still marked running after this long died without cleaning up (killed, power cut).
 STALE_RUN = dt.timedelta(hours=6)
@@ -57,9 +63,10 @@ class AuditScope:
     report_ids: tuple[int, ...] | None = None
 
     def reports(self) -> QuerySet[AnnualReport]:
-        # Live reports only: a withdrawn report is not on file (its findings close, and
-        # missing-report sees the agency without one).
-        qs = AnnualReport.objects.filter(live_report_q())
+        # The revisions in force, and a revision awaiting review after an accepted one
+        # (audited on its own; see _observe). A withdrawn report is not on file: its
+        # findings close, and missing-report sees the agency without one.
+        qs = AnnualReport.objects.filter(audited_report_q())
         if self.year is not None:
             qs = qs.filter(report_year__year=self.year)
         if self.region is not None:
@@ -193,7 +200,12 @@ def _observe(
     workers: int = 1,
 ) -> tuple[list[Observed], int]:
     deadlines = Deadlines.load()
-    ids = report_ids_in_order(scope.reports())
+    reports = scope.reports()
+    ids = report_ids_in_order(reports)
+    # Revisions awaiting review after an accepted one: their per-report findings are their
+    # own (the fingerprint names the revision, so the revision in force keeps its
+    # findings), and the cross-report rules see only the revision in force.
+    pending = dict(reports.filter(in_force=False).values_list("pk", "revision"))
     if workers > 1 and len(ids) >= PARALLEL_FROM:
         parts = _parts(ids, workers)
         # Forked children must open their own connections, never share the parent's.
@@ -202,15 +214,19 @@ def _observe(
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as executor:
             results = list(
                 executor.map(
-                    _observe_ids, parts, repeat(scope.rules), repeat(deadlines)
+                    _observe_ids,
+                    parts,
+                    repeat(scope.rules),
+                    repeat(deadlines),
+                    repeat(pending),
                 )
             )
         if progress is not None:
             progress(len(ids))
     else:
-        results = [_observe_ids(ids, scope.rules, deadlines, progress)]
+        results = [_observe_ids(ids, scope.rules, deadlines, pending, progress)]
     observed = [o for part, _ in results for o in part]
-    light = [f for _, part in results for f in part]
+    light = [f for _, part in results for f in part if f.report_id not in pending]
     if scope.report_ids is None:
         due = agencies_due(scope.agencies(), scope.years(), deadlines)
         years = {f.report_id: f.year for f in light}
@@ -220,23 +236,31 @@ def _observe(
             observed.append(
                 _locate(issue, report_id, agency_id, _year_of(report_id, years, issue))
             )
-    return observed, len(light)
+    return observed, len(light) + len(pending)
 
 
 def _observe_ids(
     ids: list[int],
     rules: frozenset[str] | None,
     deadlines: Deadlines,
+    pending: dict[int, int],
     progress: Callable[[int], None] | None = None,
 ) -> tuple[list[Observed], list[ReportFacts]]:
     """Run the per-report rules on these reports (in this process or a worker)."""
     observed: list[Observed] = []
     light: list[ReportFacts] = []
     for facts in iter_facts_for_ids(ids, deadlines):
+        revision = pending.get(facts.report_id)
         for issue in run_report_rules(facts, rules):
-            observed.append(
-                _locate(issue, facts.report_id, facts.agency_id, facts.year)
-            )
+            seen = _locate(issue, facts.report_id, facts.agency_id, facts.year)
+            if revision is not None:
+                seen.fingerprint = fingerprint(
+                    issue.rule,
+                    f"{issue.key}|第{revision}版",
+                    facts.agency_id,
+                    facts.year,
+                )
+            observed.append(seen)
         # Cross-report rules need the narrative's clauses, not the tables or the text:
         # keep memory flat and the hand-over from worker processes small.
         copying.clauses(facts)

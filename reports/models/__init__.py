@@ -1,7 +1,7 @@
 """Report models, re-exported so that `from reports.models import AnnualReport` works."""
 
 from reports.models.findings import AuditRun, DeadlineOverride, Finding
-from reports.models.reports import AnnualReport, live_report_q
+from reports.models.reports import AnnualReport, audited_report_q, live_report_q
 from reports.models.sections import SectionRow, Table2Row, Table3Row, Table4Row
 from reports.models.workflow import ChangeRecord, ReportTransition
 from reports.models.years import ReportYear
@@ -18,5 +18,6 @@ __all__ = [
     "Table2Row",
     "Table3Row",
     "Table4Row",
+    "audited_report_q",
     "live_report_q",
 ]

@@ -16,6 +16,17 @@ def live_report_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}in_force": True, f"{prefix}withdrawn": False})
 
 
+def audited_report_q(prefix: str = "") -> Q:
+    """The reports the audit checks: those on file, and a revision awaiting review that
+    follows an accepted one (current, not yet in force), so that its reviewer sees its
+    findings before accepting it."""
+    pending = Q(
+        **{f"{prefix}is_current": True, f"{prefix}in_force": False},
+        **{f"{prefix}withdrawn": False},
+    )
+    return live_report_q(prefix) | pending
+
+
 class AnnualReport(models.Model):
     """One agency's report for one year (one revision of it; the current one is live)."""
 
