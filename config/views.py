@@ -1,4 +1,4 @@
-"""Error pages (400, 403, 404, 500) in Chinese, in the admin's look.
+"""Error pages (400, 403, 404, 500, and 403 for a stale form token) in Chinese, in the admin's look.
 
 400/403/404 render with the request (the admin's header and user links when the user is
 logged in) and show the project's own message when the exception carries one in Chinese;
@@ -61,6 +61,13 @@ def bad_request(request: HttpRequest, exception: BaseException) -> HttpResponse:
 
 def permission_denied(request: HttpRequest, exception: BaseException) -> HttpResponse:
     return HttpResponseForbidden(_page(request, "403.html", exception))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a stale or missing form token ("页面已过期"), in the admin's look;
+    Django's `reason` is English and internal, so it is logged, not shown."""
+    logger.info("CSRF failure on %s: %s", request.path, reason)
+    return HttpResponseForbidden(_page(request, "403_csrf.html", None))
 
 
 def page_not_found(request: HttpRequest, exception: BaseException) -> HttpResponse:

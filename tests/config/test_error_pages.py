@@ -80,3 +80,24 @@ def test_the_500_page_renders_without_a_request_context():
     page = loader.get_template("500.html").render({})
     assert "系统出错（500）" in page and "返回首页" in page
     assert urls.handler500 == "config.views.server_error"
+
+
+def test_a_stale_csrf_token_is_a_chinese_page(django_user_model):
+    """A form left open past a new login posts a token that no longer matches: the page
+    says so in Chinese, in the admin's look, not Django's bare English 403."""
+    report = make_report(make_agency())
+    user = django_user_model.objects.create_superuser("reviewer", password="x-Pass-123")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    url = reverse("admin:reports_annualreport_change", args=[report.pk])
+    assert client.get(url).status_code == 200  # sets the CSRF cookie
+    response = client.post(
+        url, {"csrfmiddlewaretoken": "stale" * 12, "title": "改过的标题"}
+    )
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "页面已过期，请刷新后重试" in page
+    _admin_look(page)
+    assert "CSRF verification failed" not in page and "Forbidden" not in page
+    report.refresh_from_db()
+    assert report.title != "改过的标题"
