@@ -95,7 +95,7 @@ class ReportExcelAdminMixin(ProvinceImportMixin, ChineseExportMixin, ImportExpor
         self, request: HttpRequest, queryset: QuerySet[AnnualReport]
     ) -> HttpResponse | None:
         from reports.exporting.summary_xlsx import build_summary
-        from reports.summary_selectors import SummaryScope
+        from reports.summary_selectors import SummaryScope, in_force_ids
 
         years = sorted(set(queryset.values_list("report_year__year", flat=True)))
         if len(years) != 1:
@@ -120,7 +120,9 @@ class ReportExcelAdminMixin(ProvinceImportMixin, ChineseExportMixin, ImportExpor
         scope = SummaryScope(
             year=years[0],
             region=region,
-            report_ids=tuple(queryset.values_list("pk", flat=True)),
+            # The selected rows' agencies, each with its revision in force (a selected
+            # draft after an accepted revision must not drop the agency from the totals).
+            report_ids=in_force_ids(queryset, years[0]),
         )
         buffer = io.BytesIO()
         # Read-only and heavy: from the streaming replica when there is one.
@@ -219,6 +221,8 @@ class AnnualReportAdmin(
         "year_label",
         # Next to the year: two rows of one agency and year differ only in 版次.
         "revision",
+        # 生效版次: which revision the summary, the overview and the audit use.
+        "in_force",
         "status",
         # Beside the status, where a reviewer looks first (the list is wider than a screen).
         "open_findings_display",
@@ -250,6 +254,7 @@ class AnnualReportAdmin(
     readonly_fields = [
         "revision",
         "is_current",
+        "in_force",
         "source_name",
         "source_kind",
         "source_sha256",
@@ -265,6 +270,8 @@ class AnnualReportAdmin(
                 "fields": [
                     ("agency", "report_year"),
                     ("layout", "status"),
+                    # Which revision counts, beside the status (the banner says it in words).
+                    ("revision", "in_force", "is_current"),
                     "title",
                     ("publication_date", "source_url"),
                 ]
@@ -274,11 +281,10 @@ class AnnualReportAdmin(
         ("五、存在的主要问题及改进情况", {"fields": ["problems"]}),
         ("六、其他需要报告的事项", {"fields": ["other_matters"]}),
         (
-            "来源与版次",
+            "来源",
             {
                 "classes": ["collapse"],
                 "fields": [
-                    ("revision", "is_current"),
                     ("source_name", "source_kind"),
                     "source_sha256",
                     "raw_text",

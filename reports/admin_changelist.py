@@ -1,9 +1,10 @@
 """The report list's revision filter and its column and filter of open audit findings.
 
-The list shows the current revision of each report unless asked for all: an old revision
-beside its successor reads as a second report of the same agency and year. Open findings
-(待处理 or 已确认, as the overview counts them) are counted by a subquery per column, read
-from the (report, status) index: two more columns in the list's one query, no N+1.
+The list shows the current revision of each report unless asked for the revisions in force
+(what the overview counts and links to) or for all: an old revision beside its successor
+reads as a second report of the same agency and year. Open findings (待处理 or 已确认, as
+the overview counts them) are counted by a subquery per column, read from the (report,
+status) index: two more columns in the list's one query, no N+1.
 """
 
 from __future__ import annotations
@@ -49,7 +50,11 @@ def with_open_findings(qs: QuerySet[AnnualReport]) -> QuerySet[AnnualReport]:
 
 
 class RevisionFilter(admin.SimpleListFilter):
-    """Current revisions unless asked: all revisions, or the superseded ones alone."""
+    """Current revisions unless asked: the revisions in force (生效版次, what the summary,
+    the overview and the audit count), all revisions, or the superseded ones alone.
+
+    After an accepted 第1版 a new 第2版 is current but not in force: the default shows
+    第2版, 生效版次 shows 第1版, and 第1版 is no 旧版次 while it is still in force."""
 
     title = "版次"
     parameter_name = "revisions"
@@ -57,7 +62,11 @@ class RevisionFilter(admin.SimpleListFilter):
     def lookups(
         self, request: HttpRequest, model_admin: admin.ModelAdmin
     ) -> list[tuple[str, str]]:
-        return [("all", "全部版次（含旧版次）"), ("old", "只看旧版次")]
+        return [
+            ("in_force", "生效版次（汇总、总览采用）"),
+            ("all", "全部版次（含旧版次）"),
+            ("old", "只看已取代的旧版次"),
+        ]
 
     def choices(self, changelist) -> Iterator[dict]:
         choices = super().choices(changelist)
@@ -68,7 +77,11 @@ class RevisionFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() == "all":
             return queryset
-        return queryset.filter(is_current=self.value() != "old")
+        if self.value() == "in_force":
+            return queryset.filter(in_force=True)
+        if self.value() == "old":
+            return queryset.filter(is_current=False, in_force=False)
+        return queryset.filter(is_current=True)
 
 
 class OpenFindingsFilter(admin.SimpleListFilter):

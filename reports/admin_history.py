@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from reports.admin_workflow import history_entries
-from reports.models import AnnualReport
+from reports.revision_state import revision_label
 
 HISTORY_PER_PAGE = 100
 
@@ -45,7 +45,7 @@ class ReportHistoryMixin:
             .exclude(pk=report.pk)
             .order_by("-revision")
             .select_related(None)
-            .only("pk", "revision", "is_current", "withdrawn")
+            .only("pk", "revision", "is_current", "in_force", "withdrawn")
         )
         context = {
             **model_admin.admin_site.each_context(request),
@@ -68,11 +68,3 @@ class ReportHistoryMixin:
         return TemplateResponse(
             request, "admin/reports/annualreport/object_history.html", context
         )
-
-
-def revision_label(report: AnnualReport) -> str:
-    """第 2 版（现行）, 第 1 版（旧版次）, with 已撤回 when withdrawn."""
-    state = "现行" if report.is_current else "旧版次"
-    if report.withdrawn:
-        state += "，已撤回"
-    return f"第 {report.revision} 版（{state}）"

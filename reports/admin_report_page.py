@@ -22,6 +22,7 @@ from reports.admin_workflow import ApproveForm, ReasonForm
 from reports.approval import REFUSE, approval_policy, errors_summary, open_errors
 from reports.forms import ReportForm
 from reports.models import AnnualReport
+from reports.revision_state import revision_note
 from reports.workflow import (
     TRANSITIONS,
     WorkflowError,
@@ -112,6 +113,7 @@ class ReportPageAdminMixin:
         extra = dict(extra_context or {})
         if report is not None:
             extra["steps"] = steps_for(request.user, report)
+            extra["revision_note"] = revision_note(report)
         return super().change_view(request, object_id, form_url, extra)  # type: ignore[misc]
 
     def report_page_urls(self) -> list[URLPattern]:
@@ -235,6 +237,7 @@ class ReportPageAdminMixin:
         tables = ReportForm(instance=report).grid_tables
         context = {
             "report": report,
+            "revision_note": revision_note(report),
             "title": report.title
             or f"{report.agency.name}{report.report_year.year}年政府信息公开工作年度报告",
             "overview": _section(report, "overview"),

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from import_export import fields, resources, widgets
 
 from agencies.resources import SheetExportMixin
@@ -129,10 +130,22 @@ class ReportFiguresResource(SheetExportMixin, resources.ModelResource):
     # --- export -----------------------------------------------------------------------
 
     def export(self, queryset: Any = None, **kwargs: Any) -> Any:
+        """The current revision of each (agency, year) in `queryset` (the list's rows):
+        the revision this file's import writes to, with its status. A draft after an
+        accepted revision is exported, not the accepted one the summary still counts: the
+        file is the working copy, one row per report, so an old revision's row can never
+        overwrite the current figures on import."""
         if queryset is not None:
-            # Three prefetches per chunk instead of three queries per report.
-            queryset = queryset.filter(is_current=True).prefetch_related(
-                *selectors.SECTION_PREFETCH
+            listed = queryset.filter(
+                agency_id=OuterRef("agency_id"),
+                report_year_id=OuterRef("report_year_id"),
+            )
+            queryset = (
+                self.get_queryset()
+                .filter(Exists(listed))
+                .order_by("-report_year__year", "agency__name", "pk")
+                # Three prefetches per chunk instead of three queries per report.
+                .prefetch_related(*selectors.SECTION_PREFETCH)
             )
         return super().export(queryset, **kwargs)
 

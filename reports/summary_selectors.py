@@ -103,8 +103,9 @@ KEY_FIGURES: tuple[KeyFigure, ...] = (
 
 @dataclass(frozen=True)
 class SummaryScope:
-    """Which reports a summary covers: current revisions of one year, by region and status,
-    or an explicit selection (the admin action); never a withdrawn report."""
+    """Which reports a summary covers: revisions in force of one year, by region and
+    status, or an explicit selection of them (the admin action, through in_force_ids);
+    never a withdrawn report."""
 
     year: int
     region: Region | None = None
@@ -145,6 +146,19 @@ class SummaryScope:
     @property
     def layout(self) -> str:
         return schema.layout_for_year(self.year).value
+
+
+def in_force_ids(selected: QuerySet[AnnualReport], year: int) -> tuple[int, ...]:
+    """The revisions in force of the selected reports' agencies for `year`: the list shows
+    current revisions, and a draft after an accepted revision is current but not in force,
+    so a selection is read as (agency, year) pairs, never as the rows themselves (a
+    withdrawn report stays out, as everywhere in the summary)."""
+    agencies = selected.order_by().values("agency_id")
+    return tuple(
+        AnnualReport.objects.filter(
+            live_report_q(), report_year__year=year, agency_id__in=agencies
+        ).values_list("pk", flat=True)
+    )
 
 
 # --- reading ----------------------------------------------------------------------------------

@@ -20,11 +20,13 @@ class Links:
     region: Region | None
 
     def reports(self, place: Place | None = None, **params: object) -> str:
-        """Current revisions of the year's reports (the report changelist shows only
-        current revisions unless asked for all)."""
+        """The year's reports in force (生效版次), as the overview counts them: the
+        changelist's default, current revisions, would show a pending draft instead of the
+        accepted revision it has not yet replaced."""
         return _url(
             "admin:reports_annualreport_changelist",
             report_year__id__exact=self.year.pk,
+            revisions="in_force",
             **self._where(place),
             **params,
         )

@@ -60,7 +60,7 @@ def test_the_list_shows_current_revisions_by_default(revised, admin_client_logge
     assert "现行版次（默认）" in page and "全部版次（含旧版次）" in page
 
 
-def test_the_revision_filter_shows_all_or_only_old_revisions(
+def test_the_revision_filter_shows_all_in_force_or_only_old_revisions(
     revised, admin_client_logged_in
 ):
     client = admin_client_logged_in
@@ -68,7 +68,9 @@ def test_the_revision_filter_shows_all_or_only_old_revisions(
         revised.first.pk,
         revised.second.pk,
     }
-    assert [r.pk for r in _listed(client, revisions="old")] == [revised.first.pk]
+    # The accepted 第1版 stays in force until 第2版 is accepted: no 旧版次 yet.
+    assert [r.pk for r in _listed(client, revisions="in_force")] == [revised.first.pk]
+    assert [r.pk for r in _listed(client, revisions="old")] == []
 
 
 def test_the_column_counts_each_reports_unresolved_errors_and_warnings(
@@ -197,12 +199,11 @@ def test_the_history_button_shows_the_reports_change_records(
 
 def test_the_history_page_links_the_other_revisions(revised, admin_client_logged_in):
     page = admin_client_logged_in.get(_history_url(revised.second)).content.decode()
-    assert "第 2 版（现行）" in page
-    assert (
-        f'href="{_history_url(revised.first)}"' in page and "第 1 版（旧版次）" in page
-    )
+    assert "第 2 版（现行，尚未生效）" in page
+    assert f'href="{_history_url(revised.first)}"' in page
+    assert "第 1 版（生效中，已有新版次）" in page
     old = admin_client_logged_in.get(_history_url(revised.first)).content.decode()
-    assert "第 1 版（旧版次）" in old and "共 " in old
+    assert "第 1 版（生效中，已有新版次）" in old and "共 " in old
 
 
 def test_history_stays_within_the_users_reach(db, django_user_model):

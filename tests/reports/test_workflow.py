@@ -179,10 +179,10 @@ def test_an_accepted_report_is_read_only_and_superseded_by_a_new_revision(people
         Table3Row.objects.get(report=revision, row_key="new_received").total == before
     )
     assert ChangeRecord.objects.filter(report=revision, action="revised").exists()
-    # Both revisions stay on the list: each page says which one it is.
-    assert "已由新版本取代，仅供查阅" in client.get(url).content.decode()
+    # Both revisions stay on the list: each page says which one it is, and which counts.
+    assert "生效中；第 2 版正在修改（草稿）" in client.get(url).content.decode()
     current = reverse("admin:reports_annualreport_change", args=[revision.pk])
-    assert "第 2 版（现行版本" in client.get(current).content.decode()
+    assert "第 2 版：草稿，现行版本，尚未生效" in client.get(current).content.decode()
 
 
 def test_the_reason_page_names_the_revision(people):
