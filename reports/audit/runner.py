@@ -249,7 +249,7 @@ def _observe_ids(
     """Run the per-report rules on these reports (in this process or a worker)."""
     observed: list[Observed] = []
     light: list[ReportFacts] = []
-    for facts in iter_facts_for_ids(ids, deadlines):
+    for facts in iter_facts_for_ids(ids, deadlines, pending=pending):
         revision = pending.get(facts.report_id)
         for issue in run_report_rules(facts, rules):
             seen = _locate(issue, facts.report_id, facts.agency_id, facts.year)
