@@ -19,7 +19,14 @@ from django.utils import timezone
 
 from reports import schema
 from reports.admin_workflow import ApproveForm, ReasonForm
-from reports.approval import REFUSE, approval_policy, errors_summary, open_errors
+from reports.approval import (
+    REFUSE,
+    AuditBeforeApprovalBusy,
+    approval_policy,
+    errors_summary,
+    findings_refresh,
+    open_errors,
+)
 from reports.forms import ReportForm
 from reports.models import AnnualReport
 from reports.revision_state import revision_note
@@ -159,6 +166,15 @@ class ReportPageAdminMixin:
                 messages.ERROR,
             )
             return HttpResponseRedirect(page)
+        if chosen.key == "accept":
+            # The errors to confirm are those of what the report says now.
+            try:
+                findings_refresh([report.pk], user=request.user)
+            except AuditBeforeApprovalBusy as exc:
+                self.message_user(
+                    request, f"{chosen.label}未执行：{exc}", messages.ERROR
+                )  # type: ignore[attr-defined]
+                return HttpResponseRedirect(page)
         form = self._step_form(request, chosen, report)
         if form is not None and not (form.is_bound and form.is_valid()):
             return self._step_page(request, chosen, report, form, page)

@@ -20,7 +20,13 @@ from django.urls import reverse
 
 from agencies.admin_scope import ScopedAdminMixin
 from reports import schema
-from reports.approval import REFUSE, approval_policy, open_errors
+from reports.approval import (
+    REFUSE,
+    AuditBeforeApprovalBusy,
+    approval_policy,
+    findings_refresh,
+    open_errors,
+)
 from reports.editing import EDITABLE_FIELDS, EditResult, report_create, report_edit
 from reports.models import AnnualReport, ChangeRecord, Finding
 from reports.workflow import (
@@ -248,6 +254,12 @@ class ReportWorkflowAdminMixin(ScopedAdminMixin):
     def accept_reports(self, request, queryset) -> HttpResponse | None:
         """Reports with open errors: refused, or approved after a confirmation page."""
         reports = list(queryset.select_related("agency", "report_year"))
+        # The errors to confirm are those of what the reports say now.
+        try:
+            findings_refresh([r.pk for r in reports], user=request.user)
+        except AuditBeforeApprovalBusy as exc:
+            self.message_user(request, f"审核通过未执行：{exc}", messages.ERROR)
+            return None
         errors = open_errors([r.pk for r in reports])
         if not errors or approval_policy() == REFUSE:
             # Under "refuse" the workflow names each report's errors and refuses it.

@@ -10,7 +10,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 
+from reports.audit.runner import AuditAlreadyRunning, AuditScope, audit_run
 from reports.models import Finding
 
 CONFIRM = "confirm"
@@ -34,6 +36,27 @@ def open_errors(report_ids: Iterable[int]) -> dict[int, list[Finding]]:
     ).order_by("rule", "pk"):
         found[finding.report_id].append(finding)
     return dict(found)
+
+
+class AuditBeforeApprovalBusy(RuntimeError):
+    """The reports could not be audited before approval: another audit run is going."""
+
+
+def findings_refresh(report_ids: Iterable[int], *, user: AbstractBaseUser) -> None:
+    """Audit these reports now (the per-report rules), so that the gate judges what they
+    say today: a revision just imported or made by 建立新版次 has no findings until an
+    audit runs. Raises AuditBeforeApprovalBusy (a Chinese message) while another run holds
+    the audit lock."""
+    try:
+        audit_run(
+            AuditScope(report_ids=tuple(report_ids)),
+            trigger="审核通过前复核",
+            user=user,
+        )
+    except AuditAlreadyRunning as exc:
+        raise AuditBeforeApprovalBusy(
+            f"审核通过前须按年报的最新内容重新审核，但{exc}"
+        ) from None
 
 
 def errors_summary(findings: list[Finding]) -> str:

@@ -12,7 +12,14 @@ from django.db import transaction
 from django.db.models import F
 
 from agencies.scope import scope_for
-from reports.approval import REFUSE, approval_policy, errors_summary, open_errors
+from reports.approval import (
+    REFUSE,
+    AuditBeforeApprovalBusy,
+    approval_policy,
+    errors_summary,
+    findings_refresh,
+    open_errors,
+)
 from reports.audit.review import findings_close_for_withdrawn
 from reports.history import change_record
 from reports.importing.apply import copy_as_new_revision, revision_put_in_force
@@ -77,7 +84,7 @@ def report_transition(
     if to_status in REASON_REQUIRED and not reason:
         raise WorkflowError("退回修改必须填写理由，以便填报单位修改")
     if to_status == Status.ACCEPTED:
-        reason = _approval_reason(locked, reason)
+        reason = _approval_reason(locked, reason, user)
     before = locked.status
     AnnualReport.objects.filter(pk=locked.pk).update(
         status=to_status, version=F("version") + 1, updated_by=user
@@ -98,9 +105,14 @@ def report_transition(
     return transition
 
 
-def _approval_reason(report: AnnualReport, reason: str) -> str:
-    """The reason to record for approving `report`, or WorkflowError: with open errors
-    the province's rule either refuses or asks for a reason (kept with the error list)."""
+def _approval_reason(report: AnnualReport, reason: str, user: AbstractBaseUser) -> str:
+    """The reason to record for approving `report`, or WorkflowError: it is audited first
+    (its findings may predate an import); with open errors the province's rule either
+    refuses or asks for a reason (kept with the error list)."""
+    try:
+        findings_refresh([report.pk], user=user)
+    except AuditBeforeApprovalBusy as exc:
+        raise WorkflowError(str(exc)) from None
     errors = open_errors([report.pk]).get(report.pk)
     if not errors:
         return reason

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from decimal import Decimal
 
 from django.db import connection
@@ -138,7 +138,10 @@ def iter_facts(
     reports: QuerySet[AnnualReport], deadlines: Deadlines, chunk_size: int = 2000
 ) -> Iterator[ReportFacts]:
     """Facts for every report of the queryset, each with its previous year's report."""
-    return iter_facts_for_ids(report_ids_in_order(reports), deadlines, chunk_size)
+    pending = set(reports.filter(in_force=False).values_list("pk", flat=True))
+    return iter_facts_for_ids(
+        report_ids_in_order(reports), deadlines, chunk_size, pending
+    )
 
 
 def report_ids_in_order(reports: QuerySet[AnnualReport]) -> list[int]:
@@ -149,9 +152,15 @@ def report_ids_in_order(reports: QuerySet[AnnualReport]) -> list[int]:
 
 
 def iter_facts_for_ids(
-    ids: Sequence[int], deadlines: Deadlines, chunk_size: int = 2000
+    ids: Sequence[int],
+    deadlines: Deadlines,
+    chunk_size: int = 2000,
+    pending: Collection[int] = (),
 ) -> Iterator[ReportFacts]:
     """Facts for these reports (ordered by agency and year), each with last year's report.
+
+    Last year's report is the revision in force: a `pending` one (a revision awaiting
+    review after an accepted one) is checked itself but never compared against.
 
     Read with plain value queries (no model instances), one chunk at a time: per chunk one
     query for the reports and one per table, each report's cells built once. Ordered by
@@ -160,7 +169,9 @@ def iter_facts_for_ids(
     """
     for start in range(0, len(ids), chunk_size):
         chunk = _load_facts(ids[start : start + chunk_size], deadlines)
-        by_year = {(f.agency_id, f.year): f for f in chunk}
+        by_year = {
+            (f.agency_id, f.year): f for f in chunk if f.report_id not in pending
+        }
         wanted = {(f.agency_id, f.year - 1) for f in chunk} - set(by_year)
         earlier = {(f.agency_id, f.year): f for f in _load_previous(wanted, deadlines)}
         for facts in chunk:

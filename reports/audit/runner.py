@@ -40,6 +40,7 @@ from reports.models import (
     Finding,
     ReportYear,
     audited_report_q,
+    revision_fingerprint,
 )
 
 # A run still marked running after this long died without cleaning up (killed, power cut).
@@ -249,17 +250,12 @@ def _observe_ids(
     """Run the per-report rules on these reports (in this process or a worker)."""
     observed: list[Observed] = []
     light: list[ReportFacts] = []
-    for facts in iter_facts_for_ids(ids, deadlines):
+    for facts in iter_facts_for_ids(ids, deadlines, pending=pending):
         revision = pending.get(facts.report_id)
         for issue in run_report_rules(facts, rules):
             seen = _locate(issue, facts.report_id, facts.agency_id, facts.year)
             if revision is not None:
-                seen.fingerprint = fingerprint(
-                    issue.rule,
-                    f"{issue.key}|第{revision}版",
-                    facts.agency_id,
-                    facts.year,
-                )
+                seen.fingerprint = revision_fingerprint(seen.fingerprint, revision)
             observed.append(seen)
         # Cross-report rules need the narrative's clauses, not the tables or the text:
         # keep memory flat and the hand-over from worker processes small.

@@ -13,6 +13,7 @@ from django.db.models import Max
 
 from agencies.models import Agency
 from reports import schema
+from reports.audit.handover import findings_hand_over
 from reports.history import change_record
 from reports.importing.interchange import MAX_YEAR, MIN_YEAR
 from reports.importing.parsed import ParsedCell, ParsedReport
@@ -193,11 +194,15 @@ def revision_put_in_force(report: AnnualReport) -> None:
     revision it follows), for the summary, the overview and the audit."""
     if not report.is_current:
         return
-    AnnualReport.objects.filter(
+    replaced = AnnualReport.objects.filter(
         agency_id=report.agency_id, report_year_id=report.report_year_id, in_force=True
-    ).exclude(pk=report.pk).update(in_force=False)
+    ).exclude(pk=report.pk)
+    before = list(replaced)
+    replaced.update(in_force=False)
     AnnualReport.objects.filter(pk=report.pk).update(in_force=True)
     report.in_force = True
+    # Its findings (and the reviewer's decisions on them) become the agency's year's.
+    findings_hand_over(report, before)
 
 
 def build_rows(

@@ -1,6 +1,12 @@
 """Report models, re-exported so that `from reports.models import AnnualReport` works."""
 
-from reports.models.findings import AuditRun, DeadlineOverride, Finding
+from reports.models.findings import (
+    AuditRun,
+    DeadlineOverride,
+    Finding,
+    base_fingerprint,
+    revision_fingerprint,
+)
 from reports.models.reports import AnnualReport, audited_report_q, live_report_q
 from reports.models.sections import SectionRow, Table2Row, Table3Row, Table4Row
 from reports.models.workflow import ChangeRecord, ReportTransition
@@ -19,5 +25,7 @@ __all__ = [
     "Table3Row",
     "Table4Row",
     "audited_report_q",
+    "base_fingerprint",
     "live_report_q",
+    "revision_fingerprint",
 ]

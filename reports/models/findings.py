@@ -93,7 +93,8 @@ class Finding(models.Model):
         Agency, verbose_name="机关", on_delete=models.PROTECT, related_name="findings"
     )
     year = models.PositiveSmallIntegerField("年度")
-    fingerprint = models.CharField("指纹", max_length=64, unique=True)
+    # sha256 hex of (rule, key, agency, year); a revision awaiting review adds "|第N版".
+    fingerprint = models.CharField("指纹", max_length=80, unique=True)
     status = models.CharField(
         "处理状态", max_length=10, choices=Status.choices, default=Status.OPEN
     )
@@ -173,3 +174,14 @@ class DeadlineOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region.name} {self.report_year.year}年度截止日"
+
+
+def revision_fingerprint(base: str, revision: int) -> str:
+    """The fingerprint of a finding of revision N awaiting review: the base one (the
+    agency's year) with the revision named, so that the revision in force keeps its own."""
+    return f"{base}|第{revision}版"
+
+
+def base_fingerprint(fingerprint: str) -> str:
+    """The agency's-year fingerprint of a finding, without any revision named."""
+    return fingerprint.split("|", 1)[0]

@@ -300,7 +300,13 @@ class OpenFindings:
 
 def open_findings(*, year: ReportYear, regions: RegionView) -> OpenFindings:
     """Open or confirmed findings of the year by rule and by child region, errors first."""
-    findings = Finding.objects.filter(year=year.year, status__in=ACTIVE_FINDING)
+    # One count per problem: a revision awaiting review has its own copy of its findings,
+    # counted once it is in force (findings without a report: a missing report).
+    findings = Finding.objects.filter(
+        Q(report__isnull=True) | Q(report__in_force=True),
+        year=year.year,
+        status__in=ACTIVE_FINDING,
+    )
     if regions.chosen is not None:
         findings = findings.filter(agency__region__path__startswith=regions.path)
     rows = (

@@ -72,3 +72,17 @@ def test_accepting_the_draft_with_its_errors_needs_a_reason(revised, superuser):
         agency=draft.agency, year=2024, severity="error"
     ).exclude(status=Finding.Status.FIXED)
     assert live and {f.report_id for f in live} == {draft.pk}
+
+
+def test_next_year_is_compared_with_the_revision_in_force_not_the_draft(superuser):
+    """A draft revision of 2023 (现行有效 changed to 7) awaits review: 2024 still follows
+    the accepted 2023 figures (0), so the 2024 report gets no cross-year finding."""
+    agency = make_agency("淮安市司法局")
+    make_report(agency, year=2023, status=Status.ACCEPTED)
+    changed = full_tables("2021")
+    changed["table2"]["regulations"]["in_force"] = cell(7)
+    draft = make_report(agency, year=2023, tables=changed, status=Status.DRAFT)
+    assert draft.is_current and not draft.in_force
+    following = make_report(agency, year=2024, status=Status.ACCEPTED)
+    audit_run(AuditScope(), trigger="测试")
+    assert not Finding.objects.filter(report=following, rule="X-in-force").exists()
