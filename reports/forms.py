@@ -6,6 +6,7 @@ from fnmatch import fnmatch
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
 from reports import schema
 from reports.audit.base import SEVERITY_RANK
@@ -141,12 +142,32 @@ class ReportForm(forms.ModelForm):
         except EditConflict as exc:
             raise ValidationError(str(exc), code="conflict") from exc
 
+    def _siblings(self) -> QuerySet[AnnualReport]:
+        """The other revisions of this report (same agency and year as stored)."""
+        stored = AnnualReport.objects.get(pk=self.instance.pk)
+        return AnnualReport.objects.filter(
+            agency_id=stored.agency_id, report_year_id=stored.report_year_id
+        ).exclude(pk=stored.pk)
+
     def _check_unique(self, cleaned: dict) -> None:
         """One report per agency and year: name the one already on file, in the form."""
         agency, year = cleaned.get("agency"), cleaned.get("report_year")
         if agency is None or year is None:
             return
         if self.instance.pk and not {"agency", "report_year"} & set(self.changed_data):
+            return
+        siblings = self._siblings().count() if self.instance.pk else 0
+        if siblings:
+            # Moving one revision would leave the others without a current one.
+            self.add_error(
+                "report_year" if "report_year" in self.changed_data else "agency",
+                ValidationError(
+                    f"这份年报共有 {siblings + 1} 个版次，"
+                    "不能只把其中一个版次改到其他机关或年度。"
+                    "如机关或年度填错，请撤回这份年报后重新导入或新建。",
+                    code="has_revisions",
+                ),
+            )
             return
         existing = (
             AnnualReport.objects.filter(agency=agency, report_year=year)

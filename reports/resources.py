@@ -13,6 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from import_export import fields, resources, widgets
@@ -23,6 +24,7 @@ from reports.cells import display_text, parse_cell_input
 from reports.models import AnnualReport
 from reports.services import report_cells_update
 from reports.summary_selectors import KEY_FIGURES, KeyFigure
+from reports.workflow import can_edit
 
 FIGURE_PREFIX = "figure_"
 NOT_IN_LAYOUT = "本年报的表格版式没有此栏"
@@ -215,10 +217,9 @@ class ReportFiguresResource(SheetExportMixin, resources.ModelResource):
             text = display_text(new, None) if new != "" else ""
             value = new if isinstance(new, int | Decimal) else None
             changes[figure.path] = (value, text)
-        if changes and instance.status == AnnualReport.Status.ACCEPTED:
-            errors["status"] = ValidationError(
-                "这份年报已审核通过，数字不能再改；如需更正请先退回"
-            )
+        refusal = _edit_refusal(kwargs.get("user"), instance) if changes else ""
+        if refusal:
+            errors["status"] = ValidationError(refusal)
         if errors:
             raise ValidationError(errors)
         instance._figure_changes = changes
@@ -244,6 +245,28 @@ class ReportFiguresResource(SheetExportMixin, resources.ModelResource):
             report_cells_update(
                 report=instance, changes=changes, user=kwargs.get("user")
             )
+
+
+def _edit_refusal(user: AbstractBaseUser | None, report: AnnualReport) -> str:
+    """Why `user` may not change this report's figures ("" if they may): the same rule
+    as the report page (reports.workflow.can_edit), in words."""
+    if user is not None and can_edit(user, report):
+        return ""
+    if report.withdrawn:
+        return "这份年报已撤回，数字不能再改"
+    if not report.is_current:
+        return f"这是已被取代的第 {report.revision} 版，数字不能再改；请改现行版次"
+    if report.status == AnnualReport.Status.ACCEPTED:
+        return (
+            "这份年报已审核通过，数字不能再改；如需更正，请在年报列表中对它执行"
+            "“建立新版次”，在新版次上修改"
+        )
+    if user is None:
+        return ""
+    return (
+        f"这份年报为“{report.get_status_display()}”，填报单位不能再改数字；"
+        "如需更正，请联系审核员退回修改"
+    )
 
 
 def _load_figures(report: AnnualReport) -> None:

@@ -78,6 +78,8 @@ def report_transition(
         )
     if locked.withdrawn:
         raise WorkflowError("年报已撤回，不能再流转")
+    if not locked.is_current:
+        raise WorkflowError(superseded_message(locked))
     if not can_act(user, locked, side):
         raise WorkflowError("您没有权限对这份年报执行此操作")
     reason = reason.strip()
@@ -103,6 +105,11 @@ def report_transition(
         reason=reason,
     )
     return transition
+
+
+def superseded_message(report: AnnualReport) -> str:
+    """Why an older revision takes no workflow step: a newer one has replaced it."""
+    return f"第 {report.revision} 版已有更新的版次，旧版次不能再流转；请打开现行版次后再操作"
 
 
 def _approval_reason(report: AnnualReport, reason: str, user: AbstractBaseUser) -> str:
@@ -135,7 +142,12 @@ def report_withdraw(
     reason = reason.strip()
     if not reason:
         raise WorkflowError("撤回年报必须填写原因")
-    if not can_act(user, report, "review"):
+    locked = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    if locked.withdrawn:
+        raise WorkflowError("年报已撤回")
+    if not locked.is_current:
+        raise WorkflowError(superseded_message(locked))
+    if not can_act(user, locked, "review"):
         raise WorkflowError("您没有权限撤回这份年报")
     AnnualReport.objects.filter(pk=report.pk).update(
         withdrawn=True,
@@ -158,14 +170,26 @@ def report_withdraw(
 def report_supersede(
     *, report: AnnualReport, user: AbstractBaseUser, reason: str = ""
 ) -> AnnualReport:
-    """An accepted report is never edited: start a new draft revision copied from it."""
-    if report.status != Status.ACCEPTED or not report.is_current:
+    """An accepted report is never edited: start a new draft revision copied from it.
+
+    Checked on the locked row, so a second click (or a colleague's) made while the first
+    was saving is refused instead of making a second current revision."""
+    locked = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    if locked.withdrawn:
+        raise WorkflowError("年报已撤回，不能再建立新版次")
+    if not locked.is_current:
+        raise WorkflowError(
+            f"第 {locked.revision} 版已有更新的版次，不能再以它建立新版次；"
+            "请打开现行版次"
+        )
+    if locked.status != Status.ACCEPTED:
         raise WorkflowError(
             "只有现行的“审核通过”年报需要以新版次修改；其他状态可直接修改"
         )
-    if not can_act(user, report, "submit"):
+    if not can_act(user, locked, "submit"):
         raise WorkflowError("您没有权限为这份年报建立新版次")
-    revision = copy_as_new_revision(report, user=user)
+    revision = copy_as_new_revision(locked, user=user)
+    report.refresh_from_db()
     change_record(
         report=revision,
         action=ChangeRecord.Action.REVISED,

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
-from django.db.models import Max
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
 
 from agencies.models import Agency
 from reports import schema
 from reports.audit.handover import findings_hand_over
 from reports.history import change_record
+from reports.importing import errors
 from reports.importing.interchange import MAX_YEAR, MIN_YEAR
 from reports.importing.parsed import ParsedCell, ParsedReport
 from reports.importing.plan import ImportPlan, import_plan, next_revision
@@ -33,8 +34,13 @@ class ApplyResult:
 
 
 class ImportBlocked(ValueError):
-    """The workflow does not let this import replace the report; the message says why
-    and who reviews it, in Chinese."""
+    """The workflow does not let this import replace the report (or the revisions on
+    file clash with it); the message says why and who reviews it, in Chinese. `code`
+    is the refusal's reports.importing.errors code."""
+
+    def __init__(self, message: str, *, code: str = errors.UNDER_REVIEW) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def report_year_ensure(year: int) -> ReportYear:
@@ -84,35 +90,49 @@ def report_apply(
     if current is not None:
         revision = next_revision(current)
         # Leave the constraints' way: the successor is current (and in force if it
-        # takes the place of the revision in force).
+        # takes the place of the revision in force). The version moves too, so a page
+        # or a workflow button opened on the old revision is refused as stale.
         AnnualReport.objects.filter(pk=current.pk).update(
-            is_current=False, in_force=current.in_force and not plan.in_force
+            is_current=False,
+            in_force=current.in_force and not plan.in_force,
+            version=F("version") + 1,
         )
-
-    report = AnnualReport.objects.create(
-        agency=agency,
-        report_year=report_year,
-        layout=parsed.format,
-        revision=revision,
-        is_current=True,
-        in_force=plan.in_force,
-        title=parsed.title,
-        publication_date=_publication_date(parsed, current),
-        source_url=parsed.source_url or (current.source_url if current else ""),
-        status=plan.status or status,
-        overview=parsed.sections.get("overview", ""),
-        problems=parsed.sections.get("problems", ""),
-        other_matters=parsed.sections.get("other_matters", ""),
-        raw_text=parsed.raw_text,
-        source_name=parsed.source.name,
-        source_kind=parsed.source.kind,
-        source_sha256=sha,
-        uncertain_cells=parsed.uncertain_paths(),
-        import_warnings=[w.to_dict() for w in parsed.warnings],
-        source_notes=list(parsed.notes),
-        created_by=user,
-        updated_by=user,
-    )
+    try:
+        # A savepoint, so that a clash (revisions left without a current one) becomes
+        # a refusal in words rather than the database's error.
+        with transaction.atomic():
+            report = AnnualReport.objects.create(
+                agency=agency,
+                report_year=report_year,
+                layout=parsed.format,
+                revision=revision,
+                is_current=True,
+                in_force=plan.in_force,
+                title=parsed.title,
+                publication_date=_publication_date(parsed, current),
+                source_url=parsed.source_url or (current.source_url if current else ""),
+                status=plan.status or status,
+                overview=parsed.sections.get("overview", ""),
+                problems=parsed.sections.get("problems", ""),
+                other_matters=parsed.sections.get("other_matters", ""),
+                raw_text=parsed.raw_text,
+                source_name=parsed.source.name,
+                source_kind=parsed.source.kind,
+                source_sha256=sha,
+                uncertain_cells=parsed.uncertain_paths(),
+                import_warnings=[w.to_dict() for w in parsed.warnings],
+                source_notes=list(parsed.notes),
+                created_by=user,
+                updated_by=user,
+            )
+    except IntegrityError as exc:
+        raise ImportBlocked(
+            _clash_message(agency, report_year), code=errors.REVISION_CLASH
+        ) from exc
+    if report.status == AnnualReport.Status.ACCEPTED:
+        # Saved as accepted (import_reports --status accepted): it counts at once, in
+        # place of the accepted revision it follows.
+        revision_put_in_force(report)
     for table, model in ROW_MODELS.items():
         model.objects.bulk_create(build_rows(model, report, table, parsed))
     totals_refresh([report.pk])
@@ -125,6 +145,21 @@ def report_apply(
         batch=batch,
     )
     return ApplyResult(report, plan.action)
+
+
+def _clash_message(agency: Agency, report_year: ReportYear) -> str:
+    """Why the new revision could not be saved beside the ones on file."""
+    numbers = "、".join(
+        f"第 {n} 版"
+        for n in AnnualReport.objects.filter(agency=agency, report_year=report_year)
+        .values_list("revision", flat=True)
+        .order_by("revision")
+    )
+    return (
+        f"{agency.name} {report_year.year} 年度已有年报（{numbers or '无'}），"
+        "但没有现行版次，或已被他人同时保存，新版次未能保存。"
+        "请刷新后重试；仍不成功时请联系省级管理员检查这些版次。"
+    )
 
 
 def _publication_date(
@@ -162,10 +197,15 @@ def copy_as_new_revision(
 ) -> AnnualReport:
     """A new current draft revision with the same content; the old one stays as it was."""
     locked = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    if not locked.is_current:
+        raise ValueError(f"第 {locked.revision} 版已有更新的版次，不能再以它建立新版次")
     latest = AnnualReport.objects.filter(
         agency_id=locked.agency_id, report_year_id=locked.report_year_id
     ).aggregate(n=Max("revision"))["n"]
-    AnnualReport.objects.filter(pk=locked.pk).update(is_current=False)
+    # The version moves, so a page or button opened on the old revision is stale.
+    AnnualReport.objects.filter(pk=locked.pk).update(
+        is_current=False, version=F("version") + 1
+    )
     rows = {table: list(getattr(locked, f"{table}_rows").all()) for table in ROW_MODELS}
     locked.pk = None
     locked.id = None

@@ -36,6 +36,8 @@ CODES: frozenset[str] = frozenset(
 INVALID_YEAR = "invalid_year"
 UNKNOWN_AGENCY = "unknown_agency"
 UNDER_REVIEW = "under_review"
+# The revisions on file leave no place for the new one (none current, or a concurrent save).
+REVISION_CLASH = "revision_clash"
 
 # What a person reads: the Chinese name, the code after it in brackets (see `label`).
 LABELS: dict[str, str] = {
@@ -51,6 +53,7 @@ LABELS: dict[str, str] = {
     INVALID_YEAR: "年度不在系统已知范围内",
     UNKNOWN_AGENCY: "机关名录中没有这个机关",
     UNDER_REVIEW: "年报正在审核，不能替换",
+    REVISION_CLASH: "年报版次冲突，未能保存",
 }
 
 

@@ -181,7 +181,7 @@ class Command(BaseCommand):
                         )
                     )
         except ImportBlocked as exc:
-            detail = f"{errors.label(errors.UNDER_REVIEW)}：{exc}"
+            detail = f"{errors.label(exc.code)}：{exc}"
             return [Outcome(document.name, "", None, "failed", detail)]
         return outcomes
 
