@@ -22,11 +22,15 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
+# The demo runs as users see the system (DEBUG off: the Chinese 403/404/500 pages, no
+# tracebacks), over plain http on this machine; --insecure serves the static files.
 demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --login demo --address $(HOST):$(PORT)
 	@echo "在浏览器打开 http://$(HOST):$(PORT)/admin/ ，用上面打印的账号登录。按 Ctrl+C 停止。"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=0 SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  ALLOWED_HOSTS="$(HOST),127.0.0.1,localhost" SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 \
+	  SECURE_HSTS_SECONDS=0 $(PY) manage.py runserver --insecure $(HOST):$(PORT)
 
 test: install
 	$(PY) -m pytest
