@@ -40,6 +40,8 @@ def revision_label(report: AnnualReport) -> str:
 def revision_note(report: AnnualReport) -> RevisionNote | None:
     """The banner above a revision's page: which revision counts, and which is being worked
     on; None for a lone first revision (nothing to tell)."""
+    if report.revision == 1 and report.is_current and report.in_force:
+        return None  # a later revision would be the current one: this one has none
     siblings = list(
         AnnualReport.objects.filter(
             agency_id=report.agency_id, report_year_id=report.report_year_id
