@@ -135,4 +135,6 @@ def test_make_demo_passes_its_port_to_the_printed_address():
     ).stdout
     seed = next(line for line in made.splitlines() if "seed_demo" in line)
     assert "--address 127.0.0.1:8765" in seed
-    assert "runserver 127.0.0.1:8765" in made
+    assert "runserver --insecure 127.0.0.1:8765" in made
+    # The demo runs as users see it: DEBUG off (the Chinese error pages), over plain http.
+    assert "DEBUG=0" in made and "SECURE_COOKIES=0" in made
