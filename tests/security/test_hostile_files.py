@@ -171,7 +171,8 @@ def test_import_command_refuses_a_hostile_file_quickly(
     said = _import(built[case.name])
     elapsed = time.monotonic() - start
     assert elapsed < WITHIN_SECONDS, f"{case.name} took {elapsed:.1f} s"
-    assert f"：{case.code}：" in said and case.says in said, said
+    # The refusal in words, its code in brackets (reports.importing.errors.label).
+    assert f"（{case.code}）：" in said and case.says in said, said
     assert "失败 1 个文件" in said
     assert _counts() == before
 
@@ -183,7 +184,7 @@ def test_a_bomb_among_good_files_fails_alone_with_worker_processes(
     good = docx_report(tmp_path / "good.docx")
     before = AnnualReport.objects.count()
     said = _import(built["bomb.pdf"], good, workers=2)
-    assert "bomb.pdf：resource_limit：" in said
+    assert "bomb.pdf：解析超出资源限制（疑似恶意文件），已中止（resource_limit）：" in said
     assert "新建 1 份" in said and "失败 1 个文件" in said
     assert AnnualReport.objects.count() == before + 1
 
