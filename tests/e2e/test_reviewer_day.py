@@ -103,11 +103,12 @@ def test_reviewer_day(corpus_dir: Path, page: Page, steps: Steps) -> None:
     with page.expect_navigation():
         page.click("input[type=submit][value='上传并预览']")
 
-    # The preview: agency found (the demo holds its 2023 report as typed in, so the
-    # published PDF becomes revision 2), grid as printed, failing identities listed.
+    # The preview: agency found (the demo holds its 2023 report as typed in and accepted,
+    # so the published PDF becomes a draft revision 2 while revision 1 stays in force),
+    # grid as printed, failing identities listed.
     expect(page.locator("h2.document-name")).to_contain_text(document.name)
     expect(page.locator(".match-ok")).to_contain_text("洪泽区人民政府")
-    expect(page.locator(".outcome")).to_contain_text("新版本（第 2 版")
+    expect(page.locator(".outcome")).to_contain_text("新版次草稿（第 2 版）")
     # A city reviewer may not add agencies: the preview does not offer it.
     expect(page.get_by_text("在名录中新建机关")).to_have_count(0)
     new_received = truth["table3"]["new_received"]["total"]
@@ -126,7 +127,7 @@ def test_reviewer_day(corpus_dir: Path, page: Page, steps: Steps) -> None:
     # Confirm: saved as the agency's new revision, linked from the message.
     with page.expect_navigation():
         page.click("input[name=_confirm]")
-    expect(page.locator("ul.messagelist li.success")).to_contain_text("新版本 1 份")
+    expect(page.locator("ul.messagelist li.success")).to_contain_text("新版次草稿 1 份")
     steps.shot(page, "imported")
     link = page.locator("ul.messagelist li.success a").first
     report_pk = int(re.search(r"/(\d+)/change/", link.get_attribute("href"))[1])
@@ -156,8 +157,10 @@ def test_reviewer_day(corpus_dir: Path, page: Page, steps: Steps) -> None:
     )
     steps.shot(page, "report-findings")
 
-    # Return it with a reason.
+    # Submit the draft for the agency, then return it with a reason.
     find_report(page, "洪泽区人民政府")
+    run_action(page, report_pk, "submit_reports")
+    assert "已提交 1 份年报" in messages(page)
     run_action(page, report_pk, "return_reports")
     expect(page.locator("h1")).to_contain_text("退回修改")
     page.fill("textarea[name=reason]", REASON)
