@@ -184,7 +184,9 @@ def test_a_bomb_among_good_files_fails_alone_with_worker_processes(
     good = docx_report(tmp_path / "good.docx")
     before = AnnualReport.objects.count()
     said = _import(built["bomb.pdf"], good, workers=2)
-    assert "bomb.pdf：解析超出资源限制（疑似恶意文件），已中止（resource_limit）：" in said
+    assert (
+        "bomb.pdf：解析超出资源限制（疑似恶意文件），已中止（resource_limit）：" in said
+    )
     assert "新建 1 份" in said and "失败 1 个文件" in said
     assert AnnualReport.objects.count() == before + 1
 
