@@ -20,17 +20,15 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 
 from reports.audit.base import SEVERITY_LABELS
-from reports.models import AnnualReport, Finding
+from reports.models import UNRESOLVED_FINDING, AnnualReport, Finding
 
-# 未了结: what the overview's 审核发现 panel and the findings list's 未了结 filter count.
-UNRESOLVED = (Finding.Status.OPEN, Finding.Status.CONFIRMED)
 # The severities the list counts, and the annotation each count is read from.
 COUNTED = (("error", "open_errors"), ("warning", "open_warnings"))
 
 
 def _unresolved(severity: str) -> QuerySet[Finding]:
     return Finding.objects.filter(
-        report=OuterRef("pk"), status__in=UNRESOLVED, severity=severity
+        report=OuterRef("pk"), status__in=UNRESOLVED_FINDING, severity=severity
     )
 
 

@@ -13,12 +13,10 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 
 from reports.audit.runner import AuditAlreadyRunning, AuditScope, audit_run
-from reports.models import Finding
+from reports.models import UNRESOLVED_FINDING, Finding
 
 CONFIRM = "confirm"
 REFUSE = "refuse"
-# Findings still to be handled: 待处理 and 已确认 (a confirmed error is a real one).
-OPEN_STATUSES = (Finding.Status.OPEN, Finding.Status.CONFIRMED)
 
 
 def approval_policy() -> str:
@@ -32,7 +30,7 @@ def open_errors(report_ids: Iterable[int]) -> dict[int, list[Finding]]:
     for finding in Finding.objects.filter(
         report_id__in=list(report_ids),
         severity=Finding.Severity.ERROR,
-        status__in=OPEN_STATUSES,
+        status__in=UNRESOLVED_FINDING,
     ).order_by("rule", "pk"):
         found[finding.report_id].append(finding)
     return dict(found)

@@ -1,6 +1,7 @@
 """Report models, re-exported so that `from reports.models import AnnualReport` works."""
 
 from reports.models.findings import (
+    UNRESOLVED_FINDING,
     AuditRun,
     DeadlineOverride,
     Finding,
@@ -13,6 +14,7 @@ from reports.models.workflow import ChangeRecord, ReportTransition
 from reports.models.years import ReportYear
 
 __all__ = [
+    "UNRESOLVED_FINDING",
     "AnnualReport",
     "AuditRun",
     "ChangeRecord",

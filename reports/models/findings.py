@@ -151,6 +151,11 @@ class Finding(models.Model):
         return self.status in (self.Status.OPEN, self.Status.CONFIRMED)
 
 
+# Findings still to deal with: 待处理 and 已确认 (a confirmed problem is a real one). The
+# overview, the report list, the approval gate and the demo all count these.
+UNRESOLVED_FINDING = (Finding.Status.OPEN, Finding.Status.CONFIRMED)
+
+
 class DeadlineOverride(models.Model):
     """A region's own publication deadlines for a year (applies to its whole subtree)."""
 

@@ -26,6 +26,7 @@ from reports.audit.base import SEVERITY_RANK, Severity
 from reports.audit.facts import Deadlines
 from reports.audit.rules import CATALOGUE
 from reports.models import (
+    UNRESOLVED_FINDING,
     AnnualReport,
     DeadlineOverride,
     Finding,
@@ -36,7 +37,7 @@ from reports.overview import expressions as ex
 from reports.totals import OUTCOMES, REVIEW_BLOCKS, TOTAL_FIELDS, totals_sums
 
 FIRST_TREND_YEAR = 2019
-ACTIVE_FINDING = (Finding.Status.OPEN, Finding.Status.CONFIRMED)
+ACTIVE_FINDING = UNRESOLVED_FINDING  # the name the overview's modules use
 SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 

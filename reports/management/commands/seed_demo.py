@@ -15,7 +15,7 @@ from reports.audit.runner import AuditAlreadyRunning, AuditScope, audit_run
 from reports.demo import DEMO_ANOMALIES, REGIONS, YEARS, demo_agencies, demo_reports
 from reports.demo_accounts import DEMO_PROVINCE, demo_logins_ensure
 from reports.importing.apply import report_apply, report_year_ensure
-from reports.models import AnnualReport, DeadlineOverride, Finding
+from reports.models import UNRESOLVED_FINDING, AnnualReport, DeadlineOverride, Finding
 
 
 class Command(BaseCommand):
@@ -128,7 +128,7 @@ class Command(BaseCommand):
         by_severity = dict(
             Finding.objects.filter(
                 agency__region__path__startswith=province.path,
-                status__in=[Finding.Status.OPEN, Finding.Status.CONFIRMED],
+                status__in=UNRESOLVED_FINDING,
             )
             .values_list("severity")
             .annotate(n=Count("pk"))
