@@ -283,7 +283,12 @@ def _perform(step: Step, report: AnnualReport, user, reason: str) -> AnnualRepor
     if step.key == "withdraw":
         report_withdraw(report=report, user=user, reason=reason)
     else:
+        # An approval was audited by move_view in this request already.
         report_transition(
-            report=report, to_status=step.to_status, user=user, reason=reason
+            report=report,
+            to_status=step.to_status,
+            user=user,
+            reason=reason,
+            audited=step.key == "accept",
         )
     return report

@@ -263,11 +263,15 @@ class ReportWorkflowAdminMixin(ScopedAdminMixin):
         errors = open_errors([r.pk for r in reports])
         if not errors or approval_policy() == REFUSE:
             # Under "refuse" the workflow names each report's errors and refuses it.
-            return self._move(request, queryset, Status.ACCEPTED, "审核通过")
+            return self._move(
+                request, queryset, Status.ACCEPTED, "审核通过", audited=True
+            )
         form = ApproveForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             reason = form.cleaned_data["reason"]
-            return self._move(request, queryset, Status.ACCEPTED, "审核通过", reason)
+            return self._move(
+                request, queryset, Status.ACCEPTED, "审核通过", reason, audited=True
+            )
         flagged = [(report_label(r), errors[r.pk]) for r in reports if r.pk in errors]
         return self._reason_page(
             request, reports, "审核通过", form, flagged=flagged, reason_label="理由"
@@ -293,7 +297,13 @@ class ReportWorkflowAdminMixin(ScopedAdminMixin):
             )
 
     def _move(
-        self, request, queryset, to_status: str | None, verb: str, reason: str = ""
+        self,
+        request,
+        queryset,
+        to_status: str | None,
+        verb: str,
+        reason: str = "",
+        audited: bool = False,
     ) -> None:
         done = 0
         for report in queryset.select_related("agency", "report_year"):
@@ -306,6 +316,7 @@ class ReportWorkflowAdminMixin(ScopedAdminMixin):
                         to_status=to_status,
                         user=request.user,
                         reason=reason,
+                        audited=audited,
                     )
                 done += 1
             except WorkflowError as exc:

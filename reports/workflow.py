@@ -67,9 +67,16 @@ def can_edit(user: AbstractBaseUser, report: AnnualReport) -> bool:
 
 @transaction.atomic
 def report_transition(
-    *, report: AnnualReport, to_status: str, user: AbstractBaseUser, reason: str = ""
+    *,
+    report: AnnualReport,
+    to_status: str,
+    user: AbstractBaseUser,
+    reason: str = "",
+    audited: bool = False,
 ) -> ReportTransition:
-    """Move a report to `to_status`, or raise WorkflowError saying why not."""
+    """Move a report to `to_status`, or raise WorkflowError saying why not. `audited`:
+    the caller audited the report in this request already (the admin does, to show the
+    errors to confirm), so approving does not audit it a second time."""
     locked = AnnualReport.objects.select_for_update().get(pk=report.pk)
     side = TRANSITIONS.get((locked.status, to_status))
     if side is None:
@@ -86,7 +93,7 @@ def report_transition(
     if to_status in REASON_REQUIRED and not reason:
         raise WorkflowError("退回修改必须填写理由，以便填报单位修改")
     if to_status == Status.ACCEPTED:
-        reason = _approval_reason(locked, reason, user)
+        reason = _approval_reason(locked, reason, user, audited)
     before = locked.status
     AnnualReport.objects.filter(pk=locked.pk).update(
         status=to_status, version=F("version") + 1, updated_by=user
@@ -112,14 +119,17 @@ def superseded_message(report: AnnualReport) -> str:
     return f"第 {report.revision} 版已有更新的版次，旧版次不能再流转；请打开现行版次后再操作"
 
 
-def _approval_reason(report: AnnualReport, reason: str, user: AbstractBaseUser) -> str:
+def _approval_reason(
+    report: AnnualReport, reason: str, user: AbstractBaseUser, audited: bool
+) -> str:
     """The reason to record for approving `report`, or WorkflowError: it is audited first
     (its findings may predate an import); with open errors the province's rule either
     refuses or asks for a reason (kept with the error list)."""
-    try:
-        findings_refresh([report.pk], user=user)
-    except AuditBeforeApprovalBusy as exc:
-        raise WorkflowError(str(exc)) from None
+    if not audited:
+        try:
+            findings_refresh([report.pk], user=user)
+        except AuditBeforeApprovalBusy as exc:
+            raise WorkflowError(str(exc)) from None
     errors = open_errors([report.pk]).get(report.pk)
     if not errors:
         return reason
