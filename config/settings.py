@@ -283,4 +283,11 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # The PDF libraries log every oddity of a damaged file as they read it (and pikepdf
+    # announces itself); the importer reports the damage itself, as a warning naming the
+    # pages and byte offsets, so only their errors reach the log.
+    "loggers": {
+        "pdfminer": {"level": "ERROR"},
+        "pikepdf": {"level": "ERROR"},
+    },
 }

@@ -74,7 +74,7 @@ def parse_bytes(
         book = xlsx.extract(data, name=name, formulas=detected.formulas)
         report = workbook.map_published(book)
     else:
-        report = map_grid(_extract(kind, data, name, max_bytes, max_pages))
+        report = _map(_extract(kind, data, name, max_bytes, max_pages), name)
     report.source = source
     return report
 
@@ -97,6 +97,21 @@ def _check_size(size: int, max_bytes: int, name: str) -> None:
         )
 
 
+def _map(grid: Grid, name: str) -> ParsedReport:
+    """map_grid, its refusals naming the file; a damaged file's say what was lost."""
+    try:
+        return map_grid(grid)
+    except ImportRefused as exc:
+        label = Path(name).name
+        if grid.damage is not None:
+            raise ImportRefused(
+                errors.CORRUPT_FILE,
+                f"“{label}”已损坏，读到的部分中没有可识别的年报章节或表格"
+                f"（{grid.damage.lost}）",
+            ) from exc
+        raise ImportRefused(exc.code, f"“{label}”：{exc.message}") from exc
+
+
 def _extract(kind: str, data: bytes, name: str, max_bytes: int, max_pages: int) -> Grid:
     if kind == "pdf":
         from reports.importing.extract import pdf
@@ -105,7 +120,7 @@ def _extract(kind: str, data: bytes, name: str, max_bytes: int, max_pages: int) 
     if kind == "docx":
         from reports.importing.extract import docx
 
-        return docx.extract(data, name=name)
+        return docx.extract(data, name=name, max_unpacked=_max_unpacked(max_bytes))
     if kind == "html":
         from reports.importing.extract import html
 

@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 import docx
 from docx.oxml.ns import qn
 
-from reports.importing import errors
-from reports.importing.errors import ImportRefused
 from reports.importing.extract.rows import Cell, Grid, Row
 from reports.importing.normalize import clean_cell
 
@@ -58,17 +56,19 @@ _PAGE_FIELD = re.compile(r"^\s*(PAGE|NUMPAGES|SECTIONPAGES|PAGEREF)\b", re.IGNOR
 _MAX_COLUMN = 64
 
 
-def extract(data: bytes, *, name: str = "") -> Grid:
+def extract(data: bytes, *, name: str = "", max_unpacked: int = 1 << 26) -> Grid:
     """A Grid of the document's paragraphs (as lines) and table rows (as grid rows).
 
-    intake/detect.py has checked the zip (member count, unpacked size) before this.
+    intake/detect.py has checked the zip (member count, unpacked size) before this. A
+    package python-docx cannot open (a part with a bad checksum, a cut file) is read
+    part by part (docx_damaged.py).
     """
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many types for a broken package
-        raise ImportRefused(
-            errors.CORRUPT_FILE, f"“{name}”无法作为 DOCX 打开：{exc}"
-        ) from exc
+        from reports.importing.extract import docx_damaged
+
+        return docx_damaged.extract(data, name, max_unpacked, exc)
     reader = _Reader(Grid(kind="docx", title=document.core_properties.title or ""))
     reader.read(_blocks(document.element.body))
     reader.grid.text = "\n".join(reader.lines)
@@ -82,10 +82,15 @@ class _Reader:
     grid: Grid
     lines: list[str] = field(default_factory=list)
     tables: int = 0
+    # Elements a cut file left open (docx_damaged): the first row read from one of them
+    # is where the damage begins.
+    partial: list[object] = field(default_factory=list)
+    damaged_from: int | None = None
 
     def read(self, blocks: Iterator[object]) -> None:
         for element in blocks:
             if element.tag == _W_P:  # type: ignore[attr-defined]
+                self._mark(element)
                 for line in clean_cell(_paragraph_text(element)).splitlines():
                     self.lines.append(line)
                     self.grid.rows.append(Row([Cell(line)], complete=True))
@@ -100,6 +105,7 @@ class _Reader:
             return
         number = self._number()
         for tr in _rows(table):
+            self._mark(tr)
             tcs = list(_cells(tr))
             contents = [list(_blocks(tc)) for tc in tcs]
             if any(_is_nested_table(b) for blocks in contents for b in blocks):
@@ -108,6 +114,10 @@ class _Reader:
                 number = self._number()
                 continue
             self.grid.rows.append(Row(_row_cells(tr, tcs, contents), table=number))
+
+    def _mark(self, element: object) -> None:
+        if self.damaged_from is None and any(element is e for e in self.partial):
+            self.damaged_from = len(self.grid.rows)
 
     def _number(self) -> int:
         self.tables += 1

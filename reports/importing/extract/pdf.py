@@ -23,7 +23,10 @@ from pdfplumber.page import Page
 
 from reports.importing import errors, labels
 from reports.importing.errors import ImportRefused
-from reports.importing.extract import rulings
+from reports.importing.extract import pdf_repair, pdf_xref, rulings
+from reports.importing.extract.pdf_damage import Found as _Found
+from reports.importing.extract.pdf_damage import object_offset as _object_offset
+from reports.importing.extract.pdf_streams import StreamCheck
 from reports.importing.extract.rows import Cell, Grid, Row
 from reports.importing.normalize import compact
 
@@ -33,32 +36,75 @@ _MARGIN = 0.1  # share of the page height where page numbers are printed
 
 
 def extract(data: bytes, *, name: str = "", max_pages: int = 200) -> Grid:
-    """A Grid of the PDF's table rows and text lines, with its page text as running text."""
+    """A Grid of the PDF's table rows and text lines, with its page text as running text.
+
+    A file pdfminer cannot open or read is rebuilt with qpdf (pdf_repair) and read again:
+    the pages it keeps are read, and the grid's `damage` says from which row on what was
+    read is not to be trusted.
+    """
+    try:
+        return _read(data, name, max_pages, None, len(data))
+    except ImportRefused as exc:
+        if exc.code != errors.CORRUPT_FILE:
+            raise
+    repaired = pdf_repair.repair(data, name)
+    return _read(repaired.data, name, max_pages, repaired, len(data))
+
+
+def _read(
+    data: bytes,
+    name: str,
+    max_pages: int,
+    repaired: pdf_repair.Repaired | None,
+    size: int,
+) -> Grid:
+    """Read every page; a page that fails refuses the file, unless it was rebuilt."""
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:
         raise _refusal(exc, name) from exc
-    with pdf:
-        try:
-            pages = _first_pages(pdf, max_pages)
-            declared = _declared_page_count(pdf)
-        except Exception as exc:
-            raise _refusal(exc, name) from exc
+    try:
+        pages, declared = _pages(pdf, name, max_pages)
         grid = Grid(kind="pdf", pages=max(len(pages), declared))
         texts: list[str] = []
         words_seen = 0
+        check = StreamCheck(bad=pdf_xref.displaced(data) if repaired is None else set())
+        found = _Found(set(repaired.damaged) if repaired else set())
         for number, page in enumerate(pages, start=1):
+            try:
+                broken = check.damaged(page.page_obj)
+            except Exception:  # resources too broken to walk: the page is damaged
+                broken = None
+                found.pages.add(number)
+            if broken is not None:
+                found.broken(number, broken, _object_offset(pdf, broken))
             try:
                 words = page.extract_words()
                 tables = _find_tables(page) if words else []
             except Exception as exc:
-                raise _refusal(exc, name, number) from exc
+                if repaired is None:
+                    raise _refusal(exc, name, number) from exc
+                found.pages.add(number)
+                words, tables = [], []
+            found.starts.append(len(grid.rows))
             words_seen += len(words)
             rows, text = _page(page.height, number, words, tables)
             grid.rows.extend(rows)
             texts.append(text)
             page.close()  # drop the page's cached layout: memory stays flat on long files
+    finally:
+        _close(pdf)
+    if repaired is not None and not pages:
+        raise ImportRefused(
+            errors.CORRUPT_FILE,
+            f"“{name}”已损坏，修复后也找不到任何完整的页面，无法作为 PDF 读取",
+        )
     if not words_seen:
+        if repaired is not None or found.pages:
+            raise ImportRefused(
+                errors.CORRUPT_FILE,
+                f"“{name}”已损坏，读不到任何完整的文字，无法作为 PDF 读取",
+            )
         raise ImportRefused(
             errors.NO_TEXT_LAYER,
             f"“{name}”没有文字层（可能是扫描件或图片），无法读取表格数值；"
@@ -67,7 +113,24 @@ def extract(data: bytes, *, name: str = "", max_pages: int = 200) -> Grid:
     if declared > max_pages:
         grid.notes.append(f"文件共 {declared} 页，只读取了前 {max_pages} 页")
     grid.text = "\n".join(texts)
+    grid.damage = found.damage(grid, len(pages), repaired, size)
     return grid
+
+
+def _pages(pdf: pdfplumber.PDF, name: str, max_pages: int) -> tuple[list[Page], int]:
+    """The pages to read and the page count the file declares."""
+    try:
+        return _first_pages(pdf, max_pages), _declared_page_count(pdf)
+    except Exception as exc:
+        raise _refusal(exc, name) from exc
+
+
+def _close(pdf: pdfplumber.PDF) -> None:
+    """Release the file without pdfplumber's close(), which first builds every page of
+    the tree: a broken tree fails there again after its refusal (and its traceback
+    reached the log), a hostile one is enormous. Each page read was closed already."""
+    pdf.flush_cache()
+    pdf.stream.close()
 
 
 def _find_tables(page: Page) -> list[Any]:

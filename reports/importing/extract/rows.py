@@ -62,6 +62,26 @@ class Row:
 
 
 @dataclass(slots=True)
+class Damage:
+    """Where a damaged file stops being trustworthy, and what was lost.
+
+    Every row from `row` on was read from (or next to) the damaged region: what the
+    mapping reads from them is uncertain. `lost` says what was lost and where (page,
+    part, byte offset), `marked` which of what was read is uncertain; `page` is the first
+    damaged page, when the file has pages.
+    """
+
+    row: int
+    lost: str
+    marked: str
+    page: int | None = None
+
+    @property
+    def message(self) -> str:
+        return f"{self.lost}；{self.marked}，请对照原件核对"
+
+
+@dataclass(slots=True)
 class Grid:
     """A document as rows, plus its running text for the title and narrative sections."""
 
@@ -71,6 +91,7 @@ class Grid:
     pages: int = 0
     title: str = ""
     notes: list[str] = field(default_factory=list)
+    damage: Damage | None = None
 
 
 def split_row(row: Row) -> tuple[list[Cell], list[Cell]]:

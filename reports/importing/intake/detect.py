@@ -15,11 +15,13 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from reports.importing import errors
 from reports.importing.errors import ImportRefused
+from reports.importing.intake.salvage import salvage
 
 # A report's office file has a few dozen parts; thousands is an attack.
 MAX_MEMBERS = 2000
@@ -110,10 +112,8 @@ def _office(data: bytes, name: str, max_unpacked: int) -> Detected:
                     macros=macros,
                     formulas=_has_formulas(archive, names),
                 )
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise ImportRefused(
-            errors.CORRUPT_FILE, f"“{name}”不是完整的 Office 文件（zip 包已损坏）"
-        ) from exc
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as exc:
+        return _damaged_office(data, name, max_unpacked, exc)
     if Path(name).suffix.lower() == ".docx":
         raise ImportRefused(
             errors.CORRUPT_FILE, f"“{name}”中没有 word/document.xml，不是有效的 DOCX"
@@ -121,6 +121,29 @@ def _office(data: bytes, name: str, max_unpacked: int) -> Detected:
     raise ImportRefused(
         errors.UNSUPPORTED_FORMAT, f"“{name}”是 zip 压缩包，不是 DOCX 或 Excel 年报"
     )
+
+
+def _damaged_office(
+    data: bytes, name: str, max_unpacked: int, cause: Exception
+) -> Detected:
+    """A zip that zipfile cannot read, told apart by the parts its local headers name.
+
+    salvage keeps the zip-bomb limits while it inflates; the extractor reads the parts
+    again (this is only the damaged file's cost).
+    """
+    parts = salvage(data, name, max_unpacked=max_unpacked)
+    macros = any(n.lower().endswith("vbaproject.bin") for n in parts)
+    if "word/document.xml" in parts:
+        return Detected("docx", macros=macros)
+    if "xl/workbook.xml" in parts:
+        raise ImportRefused(
+            errors.CORRUPT_FILE,
+            f"“{name}”的 zip 包已损坏（Excel 文件的部件无法完整读取），"
+            "请用 Excel 打开后另存一份再导入",
+        ) from cause
+    raise ImportRefused(
+        errors.CORRUPT_FILE, f"“{name}”不是完整的 Office 文件（zip 包已损坏）"
+    ) from cause
 
 
 def _check_limits(infos: list[zipfile.ZipInfo], name: str, max_unpacked: int) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from reports.importing.errors import NOT_ANNUAL_REPORT, ImportRefused
 from reports.importing.extract.rows import Grid
-from reports.importing.mapping import identities, metadata
+from reports.importing.mapping import damage, identities, metadata
 from reports.importing.mapping.checks import (
     drop_group_other,
     flag_valueless,
@@ -25,7 +25,17 @@ from reports.importing.parsed import ParsedReport, ParseWarning
 
 
 def map_grid(grid: Grid) -> ParsedReport:
-    """Read a Grid into a ParsedReport, or refuse a document that is not an annual report."""
+    """Read a Grid into a ParsedReport, or refuse a document that is not an annual report.
+
+    A damaged file's grid says where its damage begins: what was read from there on is
+    uncertain (damage.py).
+    """
+    report = _map(grid)
+    damage.mark(report, grid, _map)
+    return report
+
+
+def _map(grid: Grid) -> ParsedReport:
     walk = Walk()
     for row in grid.rows:
         walk.feed(row)
