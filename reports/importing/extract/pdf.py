@@ -45,10 +45,17 @@ def extract(data: bytes, *, name: str = "", max_pages: int = 200) -> Grid:
     try:
         return _read(data, name, max_pages, None, len(data))
     except ImportRefused as exc:
+        if exc.code != errors.CORRUPT_FILE or _out_of_memory(exc):
+            raise  # a bomb stays a bomb: the sandbox reports its memory limit
+        first = exc
+    try:
+        repaired = pdf_repair.repair(data, name)
+        return _read(repaired.data, name, max_pages, repaired, len(data))
+    except ImportRefused as exc:
         if exc.code != errors.CORRUPT_FILE:
             raise
-    repaired = pdf_repair.repair(data, name)
-    return _read(repaired.data, name, max_pages, repaired, len(data))
+        # nothing was gained by the repair: the first reading says what was wrong
+        raise first from exc
 
 
 def _read(
@@ -73,6 +80,8 @@ def _read(
         for number, page in enumerate(pages, start=1):
             try:
                 broken = check.damaged(page.page_obj)
+            except MemoryError:
+                raise
             except Exception:  # resources too broken to walk: the page is damaged
                 broken = None
                 found.pages.add(number)
@@ -183,6 +192,17 @@ def _refusal(exc: Exception, name: str, page: int | None = None) -> ImportRefuse
     return ImportRefused(
         errors.CORRUPT_FILE, f"“{name}”的{where}已损坏，无法作为 PDF 读取"
     )
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    current: BaseException | None = exc
+    for _ in range(10):
+        if current is None:
+            return False
+        if isinstance(current, MemoryError):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _first_arg(exc: BaseException) -> BaseException | None:

@@ -30,6 +30,7 @@ _SKIP = frozenset({"Parent", "P", "Dest", "Annots", "B", "StructParents", "Metad
 _FONT_PROGRAMS = frozenset({"FontFile", "FontFile2", "FontFile3"})
 _SELECT_FONT = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+[-+.0-9]+\s+Tf\b")
 _SLICE = 1 << 20
+_MAX_CONTENT = 64 << 20  # a page's content read for its font names, at most
 _MAX_OBJECTS = 5000  # objects walked per page: a hostile resource graph stays bounded
 
 
@@ -103,10 +104,13 @@ def _fonts_held(stream: PDFStream, fonts: Any) -> bool:
     """Whether every font the content stream selects (`/F1 12 Tf`) is in the resources."""
     if stream.rawdata is None or stream.decipher is not None or not _flate(stream):
         return True
+    inflater = zlib.decompressobj()
     try:
-        content = zlib.decompress(stream.rawdata)
+        content = inflater.decompress(stream.rawdata, _MAX_CONTENT)
     except zlib.error:
         return True  # a damaged stream: the walk below names it
+    if not inflater.eof:
+        return True  # cut, damaged (named below) or enormous (the sandbox's limits)
     names = {_name(m) for m in _SELECT_FONT.findall(content)}
     held = set(fonts) if isinstance(fonts, dict) else set()
     return names <= held
@@ -145,11 +149,15 @@ def _inflates(stream: PDFStream) -> bool:
         return True
     inflater = zlib.decompressobj()
     pending = raw
+    total = 0
     try:
         while not inflater.eof:
             # in slices: a stream that inflates enormously is not held in memory here
             out = inflater.decompress(pending, _SLICE)
             pending = inflater.unconsumed_tail
+            total += len(out)
+            if total > _MAX_CONTENT:
+                return True  # no report's stream: left to the sandbox's limits
             if not out and not pending:
                 break
     except zlib.error:
