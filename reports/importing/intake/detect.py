@@ -215,7 +215,8 @@ def _opendocument(archive: zipfile.ZipFile, names: set[str], name: str) -> Detec
     if kind is None:
         raise ImportRefused(
             errors.UNSUPPORTED_FORMAT,
-            f"“{name}”是 OpenDocument 文件（{mimetype[:60]}），但不是文本文档或电子表格",
+            f"“{name}”是 {mimetype[:60] or '未知类型'} 文件，"
+            "不是 OpenDocument 文本（.odt）或电子表格（.ods）",
         )
     if "META-INF/manifest.xml" in names:
         with archive.open("META-INF/manifest.xml") as handle:

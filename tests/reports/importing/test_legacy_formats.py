@@ -282,6 +282,30 @@ def test_password_protected_docx_and_odt_are_refused() -> None:
         assert info.value.code == "encrypted_file", name
 
 
+def _odf(mimetype: str, **members: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", mimetype)
+        for member, content in members.items():
+            archive.writestr(member.replace("__", "/"), content)
+    return buffer.getvalue()
+
+
+def test_an_opendocument_zip_keeps_the_zip_bomb_limits() -> None:
+    text = "application/vnd.oasis.opendocument.text"
+    bomb = _odf(text, **{"content.xml": b"\0" * 3_000_000})
+    with pytest.raises(ImportRefused) as info:
+        detect(bomb, "bomb.odt", max_unpacked=1_000_000)
+    assert info.value.code == "file_too_large"
+    macros = _odf(text, **{"content.xml": b"<x/>", "Basic__Standard__Module1.xml": b""})
+    assert detect(macros, "m.odt", max_unpacked=LIMIT) == Detected("odt", macros=True)
+    book = _odf("application/epub+zip", **{"content.opf": b"<x/>"})
+    with pytest.raises(ImportRefused) as info:
+        detect(book, "book.odt", max_unpacked=LIMIT)
+    assert info.value.code == "unsupported_format"
+    assert "不是 OpenDocument 文本（.odt）或电子表格（.ods）" in info.value.message
+
+
 def test_doc_with_a_macro_storage_is_read_with_a_warning(made: Path) -> None:
     # A Word 97 file as LibreOffice saved it, plus the `Macros` storage in which Word
     # keeps a VBA project (the project's bytes are not real VBA: only Word writes that).
