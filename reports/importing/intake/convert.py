@@ -22,6 +22,7 @@ Where LibreOffice is absent the file is refused (unsupported_format) with what t
 
 from __future__ import annotations
 
+import logging
 import os
 import resource
 import shutil
@@ -36,6 +37,8 @@ from reports.importing import errors
 from reports.importing.errors import ImportRefused
 from reports.importing.intake import sandbox
 from reports.importing.parsed import kind_label
+
+logger = logging.getLogger(__name__)
 
 # The input's file name inside the private directory: LibreOffice chooses its import
 # filter partly by the suffix, and a Kingsoft .wps must not be taken for Microsoft Works.
@@ -170,12 +173,14 @@ def convert(
             f"“{label}”设有打开密码，LibreOffice 无法打开；"
             "请在 Excel 或 WPS 中取消密码后另存，再导入",
         )
-    detail = stderr.strip().splitlines()[-1][:200] if stderr.strip() else ""
+    # LibreOffice says why in English ("source file could not be loaded"): for the log.
+    logger.warning(
+        "LibreOffice 未能转换“%s”（退出状态 %s）：%s", label, returncode, stderr[-2000:]
+    )
     raise ImportRefused(
         errors.CORRUPT_FILE,
         f"“{label}”是{kind_label(kind)}，但 LibreOffice 无法打开它"
-        f"（退出状态 {returncode}{'：' + detail if detail else ''}），"
-        "文件可能已损坏或设有打开密码",
+        f"（退出状态 {returncode}），文件可能已损坏或设有打开密码",
     )
 
 

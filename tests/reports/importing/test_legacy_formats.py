@@ -262,6 +262,18 @@ def test_password_protected_files_made_by_libreoffice_are_refused(made: Path) ->
         assert "打开密码" in info.value.message
 
 
+def test_a_workbook_libreoffice_cannot_open_is_refused_as_corrupt() -> None:
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    data = compound.build({"Workbook": b"\xff" * 600})  # no BIFF records at all
+    with pytest.raises(ImportRefused) as info:
+        parse_bytes(data, "broken.xls")
+    assert info.value.code == "corrupt_file"
+    assert "“broken.xls”是Excel 97-2003 工作簿（.xls），但 LibreOffice 无法打开它" in (
+        info.value.message
+    )
+
+
 def test_password_protected_docx_and_odt_are_refused() -> None:
     # Office keeps an encrypted DOCX/XLSX in a compound file; ODF lists its encryption.
     ooxml = compound.build(
