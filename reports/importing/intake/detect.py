@@ -31,8 +31,9 @@ MAX_MEMBERS = 2000
 TEMPLATE_SHEET = "模板信息"
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _BINARY_SUFFIXES = {".pdf": "PDF", ".docx": "DOCX", ".xlsx": "Excel"}
-# Old office names whose content may be a web page (old CMS exports) or RTF: read as what
-# the content is; anything else under these names is a damaged or renamed file.
+# Old office names whose content may be a web page or tab-separated text (old CMS exports)
+# or RTF: read as what the content is; binary content that is none of these is a damaged
+# or renamed file.
 _LEGACY_SUFFIXES = {
     ".doc": "Word",
     ".wps": "WPS 文字",
@@ -108,8 +109,6 @@ def detect(data: bytes, name: str, *, max_unpacked: int) -> Detected:
         or "<body" in start
     ):
         return Detected("html")
-    if suffix in _LEGACY_SUFFIXES:
-        raise _renamed(name, _LEGACY_SUFFIXES[suffix], head)
     if start.startswith(("{", "[")):
         return Detected("json")
     return Detected("text")

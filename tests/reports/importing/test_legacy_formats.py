@@ -359,6 +359,12 @@ def test_doc_that_is_a_web_page_is_read_as_the_web_page() -> None:
         assert _cells(report) == _cells(expected)
 
 
+def test_xls_that_is_tab_separated_text_is_read_as_text() -> None:
+    # "Export to Excel" in old systems: tab-separated text under an .xls name.
+    text = "一、本年新收政府信息公开申请数量\t5\t0\t0\t0\t0\t1\t6\n".encode("gb18030")
+    assert detect(text, "导出.xls", max_unpacked=LIMIT) == Detected("text")
+
+
 def test_doc_that_is_rtf_or_docx_is_read_as_what_it_is(made: Path) -> None:
     rtf = (made / "report_full.rtf").read_bytes()
     assert detect(rtf, "report.doc", max_unpacked=LIMIT) == Detected("rtf")
@@ -371,7 +377,7 @@ def test_doc_that_is_rtf_or_docx_is_read_as_what_it_is(made: Path) -> None:
 @pytest.mark.parametrize(
     ("data", "name", "code", "words"),
     [
-        (b"just some words", "r.doc", "corrupt_file", "扩展名表明是 Word"),
+        (b"\x00\x01\x02binary", "r.doc", "corrupt_file", "扩展名表明是 Word"),
         (b"\x00\x01\x02binary", "r.et", "corrupt_file", "扩展名表明是 WPS 表格"),
         (
             compound.build({"PowerPoint Document": b"\0" * 100}),
