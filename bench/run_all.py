@@ -95,6 +95,13 @@ JOBS = (
     Job("parse", "parse", "parse_bench.py", ("--repeat", "3"), ("--repeat", "1")),
     Job("sandbox", "sandbox", "sandbox_bench.py", ("--repeat", "3"), ("--repeat", "1")),
     Job(
+        "convert",
+        "convert",
+        "convert_bench.py",
+        ("--documents", "12", "--repeat", "2"),
+        ("--documents", "2", "--repeat", "1"),
+    ),
+    Job(
         "import",
         "import",
         "import_bench.py",
@@ -402,6 +409,36 @@ def sandbox_rows(j: Judge) -> list[Row]:
     ]
 
 
+def convert_rows(j: Judge) -> list[Row]:
+    labels = (
+        ".doc / .xls converted by LibreOffice and parsed (sandbox), each",
+        ".doc and .xls, 1 and 2 workers",
+    )
+    r = j.result("convert")
+    if r is None:
+        return [j.missing("convert", label, "—") for label in labels]
+    n = r["documents"]
+    one, two = r["batch_1_worker_s"], r["batch_2_workers_s"]
+    return [
+        Row(
+            labels[0],
+            "—",
+            f".doc {r['doc_s']:.2f} s (its DOCX {r['docx_s']:.2f} s), .xls "
+            f"{r['xls_s']:.2f} s (its XLSX {r['xlsx_s']:.2f} s); best of "
+            f"{r.get('repeat', '?')}; limits {r.get('convert_timeout_s', '?')} s to "
+            f"convert within {r.get('parse_timeout_s', '?')} s per parse",
+            NO_TARGET,
+        ),
+        Row(
+            f"{_n(n)} {labels[1]}",
+            "—",
+            f"1 worker {one:.1f} s ({one / n:.2f} s each), 2 workers {two:.1f} s "
+            f"({two / n:.2f} s each; {r['speedup']}×)",
+            NO_TARGET,
+        ),
+    ]
+
+
 def import_rows(j: Judge) -> list[Row]:
     r = j.result("import")
     if r is None:
@@ -572,6 +609,7 @@ def _same_queries(
 ROWS: dict[str, Callable[[Judge], list[Row]]] = {
     "parse": parse_rows,
     "sandbox": sandbox_rows,
+    "convert": convert_rows,
     "import": import_rows,
     "audit": audit_rows,
     "summary": summary_rows,

@@ -193,6 +193,15 @@ IMPORT_PARSE_CPU_SECONDS = env_int("IMPORT_PARSE_CPU_SECONDS", 30)
 IMPORT_PARSE_MEMORY_MB = env_int("IMPORT_PARSE_MEMORY_MB", 1024)
 IMPORT_PARSE_TIMEOUT_SECONDS = env_int("IMPORT_PARSE_TIMEOUT_SECONDS", 60)
 
+# Word/Excel 97-2003, WPS, RTF and OpenDocument files are converted to DOCX/XLSX by
+# LibreOffice (reports.importing.intake.convert) inside the parse's child process:
+# IMPORT_SOFFICE is the program (a name on PATH or a path); where it is missing these files
+# are refused with what to install. A conversion has its own wall-clock limit (always ended
+# before the parse's, above) and address space for LibreOffice itself, in MB.
+IMPORT_SOFFICE = os.environ.get("IMPORT_SOFFICE", "soffice")
+IMPORT_CONVERT_TIMEOUT_SECONDS = env_int("IMPORT_CONVERT_TIMEOUT_SECONDS", 40)
+IMPORT_CONVERT_MEMORY_MB = env_int("IMPORT_CONVERT_MEMORY_MB", 2048)
+
 # Approving (审核通过) a report that still has open 错误 findings: "confirm" (default) asks
 # the reviewer to confirm with a reason, recorded in the history; "refuse" does not allow it
 # until the errors are handled. docs/deployment.md, section 2.

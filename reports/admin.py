@@ -41,6 +41,7 @@ from reports.admin_workflow import ReportWorkflowAdminMixin, WithdrawnFilter
 from reports.audit.base import SEVERITY_LABELS
 from reports.audit.runner import AuditAlreadyRunning, AuditScope, audit_run
 from reports.forms import ReportForm
+from reports.importing.parsed import kind_label
 from reports.models import AnnualReport, Finding, ReportYear
 from reports.paging import IdsFirstPaginator
 from reports.resources import ReportFiguresResource
@@ -256,7 +257,7 @@ class AnnualReportAdmin(
         "is_current",
         "in_force",
         "source_name",
-        "source_kind",
+        "source_kind_label",
         "source_sha256",
         "created_at",
         "updated_at",
@@ -285,7 +286,7 @@ class AnnualReportAdmin(
             {
                 "classes": ["collapse"],
                 "fields": [
-                    ("source_name", "source_kind"),
+                    ("source_name", "source_kind_label"),
                     "source_sha256",
                     "raw_text",
                     ("created_at", "created_by"),
@@ -384,6 +385,11 @@ class AnnualReportAdmin(
             )
             request._report_object = obj
         return obj
+
+    @admin.display(description="文件类型")
+    def source_kind_label(self, obj: AnnualReport) -> str:
+        # "doc" as "Word 97-2003 文档（.doc）": what the file was, also when converted.
+        return kind_label(obj.source_kind) if obj.source_kind else ""
 
     @admin.display(description="区划", ordering="agency__region__code")
     def region_name(self, obj: AnnualReport) -> str:

@@ -18,7 +18,10 @@ def main(argv: list[str] | None = None) -> int:
         description="解析一份政府信息公开工作年度报告，输出交换格式 JSON",
     )
     parser.add_argument(
-        "file", type=Path, help="年报文件（PDF、DOCX、HTML、文本或 JSON）"
+        "file",
+        type=Path,
+        help="年报文件（PDF、DOCX、XLSX、HTML、文本或 JSON；DOC、XLS、WPS、ET、RTF、"
+        "ODT、ODS 经 LibreOffice 转换后读取）",
     )
     parser.add_argument(
         "--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="文件大小上限（字节）"

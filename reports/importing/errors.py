@@ -9,6 +9,8 @@ from __future__ import annotations
 UNSUPPORTED_FORMAT = "unsupported_format"
 CORRUPT_FILE = "corrupt_file"
 ENCRYPTED_PDF = "encrypted_pdf"
+# An office file (.doc, .xls, password-protected .docx/.xlsx, .odt ...) with an open password.
+ENCRYPTED_FILE = "encrypted_file"
 NO_TEXT_LAYER = "no_text_layer"
 NOT_ANNUAL_REPORT = "not_annual_report"
 FILE_TOO_LARGE = "file_too_large"
@@ -22,6 +24,7 @@ CODES: frozenset[str] = frozenset(
         UNSUPPORTED_FORMAT,
         CORRUPT_FILE,
         ENCRYPTED_PDF,
+        ENCRYPTED_FILE,
         NO_TEXT_LAYER,
         NOT_ANNUAL_REPORT,
         FILE_TOO_LARGE,
@@ -44,6 +47,7 @@ LABELS: dict[str, str] = {
     UNSUPPORTED_FORMAT: "不支持的文件格式",
     CORRUPT_FILE: "文件已损坏或无法读取",
     ENCRYPTED_PDF: "PDF 已加密，无法读取",
+    ENCRYPTED_FILE: "文件设有打开密码，无法读取",
     NO_TEXT_LAYER: "没有文字层（扫描件或图片），无法读取表格数值",
     NOT_ANNUAL_REPORT: "不是政府信息公开工作年度报告",
     FILE_TOO_LARGE: "文件过大，未读取",

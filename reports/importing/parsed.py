@@ -67,6 +67,30 @@ class ParseWarning:
 Tables = dict[str, dict[str, dict[str, ParsedCell]]]
 
 
+# What a source kind is called where people read it (the import preview, the report page).
+# Kinds LibreOffice converts first keep the name of what the file was.
+KIND_LABELS = {
+    "pdf": "PDF",
+    "docx": "DOCX",
+    "xlsx": "XLSX",
+    "html": "HTML",
+    "text": "TEXT",
+    "json": "JSON",
+    "doc": "Word 97-2003 文档（.doc）",
+    "wps": "WPS 文字文档（.wps）",
+    "rtf": "RTF 文档（.rtf）",
+    "odt": "OpenDocument 文本（.odt）",
+    "xls": "Excel 97-2003 工作簿（.xls）",
+    "et": "WPS 表格（.et）",
+    "ods": "OpenDocument 电子表格（.ods）",
+}
+
+
+def kind_label(kind: str) -> str:
+    """A source kind in words ("Word 97-2003 文档（.doc）"); unknown kinds as written."""
+    return KIND_LABELS.get(kind, kind.upper())
+
+
 @dataclass
 class SourceInfo:
     """The document a report was read from."""
@@ -75,6 +99,10 @@ class SourceInfo:
     kind: str = ""
     sha256: str = ""
     size: int = 0
+
+    @property
+    def kind_label(self) -> str:
+        return kind_label(self.kind)
 
 
 @dataclass

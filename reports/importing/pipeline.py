@@ -1,8 +1,10 @@
 """Entry point: a file or bytes in, a ParsedReport out (or ImportRefused).
 
 intake/detect.py says what the bytes are (and checks an office file's zip limits, in the
-one pass that opens it); the extractor of that kind turns them into rows of cells, and
-mapping turns the rows into the report. Limits keep hostile inputs bounded: file size,
+one pass that opens it); a legacy or WPS office file (.doc, .xls, .wps, .et, .rtf, .odt,
+.ods) is converted to DOCX/XLSX by LibreOffice (intake/convert.py) and read as that, its
+source still the original file; the extractor of that kind turns them into rows of cells,
+and mapping turns the rows into the report. Limits keep hostile inputs bounded: file size,
 PDF pages, zip members and unpacked size.
 """
 
@@ -15,9 +17,9 @@ from pathlib import Path
 from reports.importing import errors, interchange
 from reports.importing.errors import ImportRefused
 from reports.importing.extract.rows import Grid
-from reports.importing.intake.detect import decode_text, detect
+from reports.importing.intake.detect import CONVERTED, Detected, decode_text, detect
 from reports.importing.mapping.report import map_grid
-from reports.importing.parsed import ParsedReport, SourceInfo
+from reports.importing.parsed import ParsedReport, ParseWarning, SourceInfo
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_PAGES = 200
@@ -53,21 +55,52 @@ def parse_bytes(
     """Parse one document held in memory; `name` is used for messages and the suffix check."""
     _check_size(len(data), max_bytes, name)
     detected = detect(data, name, max_unpacked=_max_unpacked(max_bytes))
-    kind = detected.kind
+    # The source is the file handed in, also when LibreOffice converts it first.
     source = SourceInfo(
         name=Path(name).name,
-        kind=kind,
+        kind=detected.kind,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
     )
+    macros = detected.macros
+    if detected.kind in CONVERTED:
+        from reports.importing.intake import convert
+
+        data = convert.convert(
+            data,
+            detected.kind,
+            CONVERTED[detected.kind],
+            name=name,
+            encrypted=detected.encrypted,
+        )
+        detected = detect(data, name, max_unpacked=_max_unpacked(max_bytes))
+        if detected.kind != CONVERTED[source.kind]:
+            raise ImportRefused(
+                errors.CORRUPT_FILE,
+                f"“{source.name}”经 LibreOffice 转换后不是 {CONVERTED[source.kind]} 文件",
+            )
+    report = _parse_detected(data, detected, name, max_bytes, max_pages, macros)
+    report.source = source
+    return report
+
+
+def _parse_detected(
+    data: bytes,
+    detected: Detected,
+    name: str,
+    max_bytes: int,
+    max_pages: int,
+    macros: bool,
+) -> ParsedReport:
+    kind = detected.kind
     if kind == "json":
-        report = _from_json(data, name)
-    elif kind == "xlsx" and detected.template:
+        return _from_json(data, name)
+    if kind == "xlsx" and detected.template:
         from reports.importing.mapping import template
 
         # A filled template maps itself: its layout fixes where every cell is.
-        report = template.parse(data, name=name, macros=detected.macros)
-    elif kind == "xlsx":
+        return template.parse(data, name=name, macros=macros or detected.macros)
+    if kind == "xlsx":
         from reports.importing.extract import xlsx
         from reports.importing.mapping import workbook
 
@@ -75,17 +108,22 @@ def parse_bytes(
         report = workbook.map_published(book)
     else:
         report = _map(_extract(kind, data, name, max_bytes, max_pages), name)
-    report.source = source
+    if macros or detected.macros:
+        report.warnings.append(
+            ParseWarning("extract_note", "文件中含有宏（VBA），已忽略，未运行")
+        )
     return report
 
 
 def detect_kind(data: bytes, name: str) -> str:
-    """pdf, docx, xlsx, html, json or text, from the content; refuses what none of them is."""
+    """pdf, docx, xlsx, html, json, text or a converted kind (doc, xls ...), from the
+    content; refuses what none of them is."""
     return detect(data, name, max_unpacked=_max_unpacked(DEFAULT_MAX_BYTES)).kind
 
 
 def _max_unpacked(max_bytes: int) -> int:
-    """How far an office file (DOCX, XLSX) may unpack before it counts as a zip bomb."""
+    """How far an office file (DOCX, XLSX, ODT, ODS, and what LibreOffice made of a
+    legacy file) may unpack before it counts as a zip bomb."""
     return max(max_bytes * 10, 64 * 1048576)
 
 

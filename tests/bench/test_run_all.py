@@ -206,3 +206,27 @@ def test_a_result_without_the_needed_figures_is_reported_not_fatal():
     records = {"audit-10k": record("audit-10k", {"reports": 10000})}
     line = row(render(records, INFO, written=WHEN), "audit |")
     assert "RESULT lacks a figure: KeyError" in line and line.endswith(f"| {FAILED} |")
+
+
+def test_conversion_figures_are_shown_per_kind_and_per_worker_count():
+    result = {
+        "documents": 12,
+        "repeat": 2,
+        "docx_s": 0.35,
+        "doc_s": 2.41,
+        "xlsx_s": 0.12,
+        "xls_s": 2.2,
+        "batch_1_worker_s": 28.8,
+        "batch_2_workers_s": 16.0,
+        "speedup": 1.8,
+        "parse_timeout_s": 60,
+        "convert_timeout_s": 40,
+    }
+    block = render({"convert": record("convert", result)}, INFO, written=WHEN)
+    each = row(block, ".doc / .xls converted")
+    assert ".doc 2.41 s (its DOCX 0.35 s), .xls 2.20 s" in each
+    assert "40 s to convert within 60 s per parse" in each
+    batch = row(block, "12 .doc and .xls, 1 and 2 workers")
+    assert (
+        "1 worker 28.8 s (2.40 s each), 2 workers 16.0 s (1.33 s each; 1.8×)" in batch
+    )

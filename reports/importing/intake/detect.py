@@ -1,12 +1,15 @@
 """What a file is, from its content: opened once, limits checked, kind and traits named.
 
 The kind of a document is decided by its content (magic bytes), never by its name alone;
-a name that promises a binary format the content does not have is refused as corrupt. An
-office file (DOCX, XLSX) is a zip: it is opened here once, its member count and unpacked
-size checked against the zip-bomb limits, and what the extractors need to know of it
-(Word or Excel, the fill-in template or not, macros, formulas) read in the same pass, so
-no later step opens the archive again to ask. Text is decoded as browsers and Windows
-save it (UTF-8, GB18030, UTF-16 with or without a byte-order mark).
+a name that promises a binary format the content does not have is refused as corrupt (a
+`.doc` or `.xls` that is really a web page, as old CMS exports save them, is read as one).
+An office file (DOCX, XLSX, ODT, ODS) is a zip: it is opened here once, its member count
+and unpacked size checked against the zip-bomb limits, and what the extractors need to know
+of it (Word or Excel, the fill-in template or not, macros, formulas, a password) read in
+the same pass, so no later step opens the archive again to ask. Word/Excel 97-2003 and WPS
+files are OLE2 compound files (intake/ole.py) and RTF starts with `{\\rtf`; these kinds
+are converted to DOCX/XLSX (intake/convert.py) before they are read. Text is decoded as
+browsers and Windows save it (UTF-8, GB18030, UTF-16 with or without a byte-order mark).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pathlib import Path
 
 from reports.importing import errors
 from reports.importing.errors import ImportRefused
+from reports.importing.intake import ole
 from reports.importing.intake.salvage import salvage
 
 # A report's office file has a few dozen parts; thousands is an attack.
@@ -28,7 +32,32 @@ MAX_MEMBERS = 2000
 # The marker sheet of the system's fill-in template (reports/exporting/template_xlsx.py).
 TEMPLATE_SHEET = "模板信息"
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_BINARY_SUFFIXES = {".pdf": "PDF", ".docx": "DOCX", ".xlsx": "Excel", ".doc": "Word"}
+_BINARY_SUFFIXES = {".pdf": "PDF", ".docx": "DOCX", ".xlsx": "Excel"}
+# Old office names whose content may be a web page or tab-separated text (old CMS exports)
+# or RTF: read as what the content is; binary content that is none of these is a damaged
+# or renamed file.
+_LEGACY_SUFFIXES = {
+    ".doc": "Word",
+    ".wps": "WPS 文字",
+    ".xls": "Excel",
+    ".et": "WPS 表格",
+}
+# Kinds LibreOffice converts (intake/convert.py), and to what, before the extractors read them.
+CONVERTED = {
+    "doc": "docx",
+    "wps": "docx",
+    "rtf": "docx",
+    "odt": "docx",
+    "xls": "xlsx",
+    "et": "xlsx",
+    "ods": "xlsx",
+}
+_ODF_KINDS = {
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.text-template": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "application/vnd.oasis.opendocument.spreadsheet-template": "ods",
+}
 _IMAGES = (
     (b"\x89PNG", "PNG 图片"),
     (b"\xff\xd8\xff", "JPEG 图片"),
@@ -38,12 +67,17 @@ _IMAGES = (
 
 @dataclass(frozen=True, slots=True)
 class Detected:
-    """A document's kind (pdf, docx, xlsx, html, json, text) and the traits read with it."""
+    """A document's kind (pdf, docx, xlsx, html, json, text, or a CONVERTED kind) and the
+    traits read with it."""
 
     kind: str
     template: bool = False  # an XLSX holding the fill-in template's marker sheet
     macros: bool = False  # an office file carrying a VBA project (never run)
     formulas: bool = False  # an XLSX with at least one formula in a sheet
+    # An .xls with a FILEPASS record: Excel also writes one for its built-in password
+    # (a protected workbook opens without asking), so conversion is tried and its
+    # failure then reads as the open password it is.
+    encrypted: bool = False
 
 
 def detect(data: bytes, name: str, *, max_unpacked: int) -> Detected:
@@ -54,10 +88,9 @@ def detect(data: bytes, name: str, *, max_unpacked: int) -> Detected:
     if head.startswith(b"PK\x03\x04"):
         return _office(data, name, max_unpacked)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportRefused(
-            errors.UNSUPPORTED_FORMAT,
-            f"“{name}”是旧版 Word/Excel（.doc/.xls）文件，请另存为 .docx 或 PDF 后再导入",
-        )
+        return _compound(data, name)
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
+        return Detected("rtf")
     for magic, label in _IMAGES:
         if head.startswith(magic):
             raise ImportRefused(
@@ -65,12 +98,13 @@ def detect(data: bytes, name: str, *, max_unpacked: int) -> Detected:
             )
     suffix = Path(name).suffix.lower()
     if suffix in _BINARY_SUFFIXES:
-        raise ImportRefused(
-            errors.CORRUPT_FILE,
-            f"“{name}”的扩展名表明是 {_BINARY_SUFFIXES[suffix]} 文件，但内容不是"
-            f"（文件头为 {head[:8]!r}），文件可能已损坏或被改名",
-        )
-    start = decode_text(data, name).lstrip("\ufeff \t\r\n")[:1000].lower()
+        raise _renamed(name, _BINARY_SUFFIXES[suffix], head)
+    try:
+        start = decode_text(data, name).lstrip("\ufeff \t\r\n")[:1000].lower()
+    except ImportRefused:
+        if suffix in _LEGACY_SUFFIXES:
+            raise _renamed(name, _LEGACY_SUFFIXES[suffix], head) from None
+        raise
     if (
         start.startswith(("<!doctype html", "<html", "<?xml"))
         or "<table" in start
@@ -83,13 +117,60 @@ def detect(data: bytes, name: str, *, max_unpacked: int) -> Detected:
 
 
 def is_office_file(data: bytes) -> bool:
-    """A DOCX or XLSX is a zip too; it is a document, not an archive of documents."""
+    """A DOCX, XLSX, ODT or ODS is a zip too; a document, not an archive of documents."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist()[:50])
     except (zipfile.BadZipFile, OSError, ValueError):
         return False
-    return "[Content_Types].xml" in names
+    return "[Content_Types].xml" in names or "mimetype" in names
+
+
+def _renamed(name: str, promised: str, head: bytes) -> ImportRefused:
+    return ImportRefused(
+        errors.CORRUPT_FILE,
+        f"“{name}”的扩展名表明是 {promised} 文件，但内容不是"
+        f"（文件头为 {head[:8]!r}），文件可能已损坏或被改名",
+    )
+
+
+# --- OLE2 compound files (Word/Excel 97-2003, WPS) ----------------------------------------
+
+
+def _compound(data: bytes, name: str) -> Detected:
+    """A .doc/.wps or .xls/.et by its streams; its kind follows the name only between the
+    two equivalent formats (WPS saves Word's and Excel's)."""
+    try:
+        content = ole.inspect(data)
+    except ole.NotOle as exc:
+        raise ImportRefused(
+            errors.CORRUPT_FILE,
+            f"“{name}”是 Office 97-2003 格式（OLE 复合文档），但文件结构已损坏，无法读取",
+        ) from exc
+    suffix = Path(name).suffix.lower()
+    if content.app == "ooxml_encrypted":
+        raise ImportRefused(
+            errors.ENCRYPTED_FILE,
+            f"“{name}”是设有打开密码的 Word/Excel 文件，无法读取；"
+            "请在 Office 或 WPS 中取消密码后另存，再导入",
+        )
+    if content.app == "word":
+        if content.encrypted:
+            raise ImportRefused(
+                errors.ENCRYPTED_FILE,
+                f"“{name}”是设有打开密码的 Word 文档，无法读取；"
+                "请在 Word 或 WPS 中取消密码后另存，再导入",
+            )
+        kind = "wps" if suffix == ".wps" else "doc"
+        return Detected(kind, macros=content.macros)
+    if content.app == "excel":
+        kind = "et" if suffix == ".et" else "xls"
+        return Detected(kind, macros=content.macros, encrypted=content.encrypted)
+    raise ImportRefused(
+        errors.UNSUPPORTED_FORMAT,
+        f"“{name}”是 Office 97-2003 格式的文件，但不是 Word 文档或 Excel 工作簿"
+        "（可能是 PowerPoint 等），不是年报文档",
+    )
 
 
 # --- office files -------------------------------------------------------------------------
@@ -103,6 +184,8 @@ def _office(data: bytes, name: str, max_unpacked: int) -> Detected:
             _check_limits(infos, name, max_unpacked)
             names = {info.filename for info in infos}
             macros = any(n.lower().endswith("vbaproject.bin") for n in names)
+            if "mimetype" in names and "[Content_Types].xml" not in names:
+                return _opendocument(archive, names, name)
             if "word/document.xml" in names:
                 return Detected("docx", macros=macros)
             if "xl/workbook.xml" in names:
@@ -144,6 +227,30 @@ def _damaged_office(
     raise ImportRefused(
         errors.CORRUPT_FILE, f"“{name}”不是完整的 Office 文件（zip 包已损坏）"
     ) from cause
+
+
+def _opendocument(archive: zipfile.ZipFile, names: set[str], name: str) -> Detected:
+    """An ODT or ODS, by the `mimetype` member every OpenDocument file starts with."""
+    with archive.open("mimetype") as handle:
+        mimetype = handle.read(200).decode("ascii", "replace").strip()
+    kind = _ODF_KINDS.get(mimetype)
+    if kind is None:
+        raise ImportRefused(
+            errors.UNSUPPORTED_FORMAT,
+            f"“{name}”是 {mimetype[:60] or '未知类型'} 文件，"
+            "不是 OpenDocument 文本（.odt）或电子表格（.ods）",
+        )
+    if "META-INF/manifest.xml" in names:
+        with archive.open("META-INF/manifest.xml") as handle:
+            if b"encryption-data" in handle.read(1048576):
+                raise ImportRefused(
+                    errors.ENCRYPTED_FILE,
+                    f"“{name}”设有打开密码，无法读取；"
+                    "请在 LibreOffice 或 WPS 中取消密码后另存，再导入",
+                )
+    # Basic/ holds the document's StarBasic or VBA modules, Scripts/ other languages.
+    macros = any(n.startswith(("Basic/", "Scripts/")) for n in names)
+    return Detected(kind, macros=macros)
 
 
 def _check_limits(infos: list[zipfile.ZipInfo], name: str, max_unpacked: int) -> None:

@@ -45,6 +45,8 @@ _MIB = 1024 * 1024
 # Exit status of a child that ran out of memory outside the parser (e.g. sending its result).
 _EXIT_MEMORY = 3
 _EXIT_CRASH = 70
+# In a child: when the parent will kill it (time.monotonic()); None in any other process.
+_deadline: float | None = None
 _ALLOWED_CLASSES = {
     ("reports.importing.parsed", "ParsedReport"),
     ("reports.importing.parsed", "ParsedCell"),
@@ -116,12 +118,13 @@ def run_isolated(
     """
     limits = limits or Limits.from_settings()
     read_fd, write_fd = os.pipe()
+    deadline = time.monotonic() + limits.timeout_seconds
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child; coverage cannot follow it
         os.close(read_fd)
-        _child(write_fd, limits, func, args, kwargs)
+        _child(write_fd, limits, deadline, func, args, kwargs)
     os.close(write_fd)
-    payload, status, timed_out = _collect(pid, read_fd, limits.timeout_seconds)
+    payload, status, timed_out = _collect(pid, read_fd, deadline)
     label = Path(name).name
     if timed_out:
         raise _limit_refusal(label, f"耗时超过 {limits.timeout_seconds:g} 秒")
@@ -164,6 +167,17 @@ def run_isolated(
     )
 
 
+def time_left() -> float | None:
+    """Seconds before this sandboxed child is killed; None outside a sandboxed child.
+
+    A step that starts a program of its own (intake/convert.py: LibreOffice) stops it
+    before then, so that nothing it started outlives the child.
+    """
+    if _deadline is None:
+        return None
+    return _deadline - time.monotonic()
+
+
 def _limit_refusal(label: str, which: str) -> ImportRefused:
     return ImportRefused(
         errors.RESOURCE_LIMIT,
@@ -172,9 +186,8 @@ def _limit_refusal(label: str, which: str) -> ImportRefused:
     )
 
 
-def _collect(pid: int, read_fd: int, timeout: float) -> tuple[bytes, int, bool]:
+def _collect(pid: int, read_fd: int, deadline: float) -> tuple[bytes, int, bool]:
     """Read the child's result until EOF or the deadline; then reap it (killing if late)."""
-    deadline = time.monotonic() + timeout
     chunks: list[bytes] = []
     timed_out = False
     try:
@@ -209,11 +222,14 @@ def _kill(pid: int) -> None:
 def _child(  # pragma: no cover - runs only in the forked child
     write_fd: int,
     limits: Limits,
+    deadline: float,
     func: Callable[..., Any],
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
 ) -> None:
     """Apply the limits, run the parse, write the pickled outcome, and leave at once."""
+    global _deadline
+    _deadline = deadline
     status = 0
     try:
         _apply_limits(limits)

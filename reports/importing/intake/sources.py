@@ -25,6 +25,8 @@ from reports.importing.pipeline import parse_bytes
 
 DOCUMENT_SUFFIXES = frozenset(
     {".pdf", ".docx", ".html", ".htm", ".txt", ".text", ".md", ".json", ".xlsx"}
+    # converted by LibreOffice first (intake/convert.py)
+    | {".doc", ".wps", ".rtf", ".odt", ".xls", ".et", ".ods"}
 )
 ZIP_SUFFIXES = frozenset({".zip"})
 MAX_ZIP_ENTRIES = 500

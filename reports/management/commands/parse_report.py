@@ -29,7 +29,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "file",
-            help="PDF、DOCX、Excel、HTML、TXT（UTF-8、GBK、UTF-16）或交换 JSON 文件",
+            help="PDF、Word（DOCX、DOC）、WPS（WPS、ET）、RTF、OpenDocument（ODT、ODS）、"
+            "Excel（XLSX、XLS）、HTML、TXT（UTF-8、GBK、UTF-16）或交换 JSON 文件；"
+            "DOC、XLS、WPS、ET、RTF、ODT、ODS 需本机装有 LibreOffice（设置 IMPORT_SOFFICE）",
         )
         parser.add_argument(
             "--format",
@@ -75,7 +77,7 @@ def _parse(path: Path, *, max_bytes: int) -> ParsedReport:
 def describe(report: ParsedReport) -> str:
     """A reviewer-readable account of what was read, table by table."""
     lines = [
-        f"文件：{report.source.name}（{report.source.kind}）",
+        f"文件：{report.source.name}（{report.source.kind_label}）",
         f"机关：{report.agency or '（未识别）'}　年度：{report.year or '（未识别）'}"
         f"　版式：{schema.LAYOUT_LABELS.get(report.format, report.format)}",
     ]
