@@ -14,7 +14,7 @@ from agencies.scope import Scope
 from reports.importing.years import year_refusal
 from reports.models import AnnualReport
 
-ACCEPTED_SUFFIXES = ".pdf,.docx,.html,.htm,.txt,.json,.zip"
+ACCEPTED_SUFFIXES = ".pdf,.docx,.html,.htm,.mht,.mhtml,.txt,.json,.zip"
 
 
 def paste_normalize(text: str) -> str:
@@ -57,7 +57,8 @@ class UploadForm(forms.Form):
     files = MultipleFileField(
         label="年报文件",
         required=False,
-        help_text="可一次选择多个文件：PDF、DOCX、Excel（.xlsx）、网页（HTML）、文本（TXT，"
+        help_text="可一次选择多个文件：PDF、DOCX、Excel（.xlsx）、网页（HTML）、"
+        "网页存档（.mht/.mhtml，浏览器“另存为单个文件”）、文本（TXT，"
         "UTF-8、GBK 或 UTF-16 编码均可）、JSON（交换格式），或装有这些文件的 ZIP 压缩包。",
     )
     text = forms.CharField(

@@ -67,6 +67,18 @@ class ParseWarning:
 Tables = dict[str, dict[str, dict[str, ParsedCell]]]
 
 
+# What each source kind is called where people read it (the import preview).
+KIND_NAMES = {
+    "pdf": "PDF",
+    "docx": "Word（DOCX）",
+    "xlsx": "Excel（XLSX）",
+    "html": "网页（HTML）",
+    "mhtml": "网页存档（MHT/MHTML）",
+    "text": "文本",
+    "json": "交换格式（JSON）",
+}
+
+
 @dataclass
 class SourceInfo:
     """The document a report was read from."""
@@ -75,6 +87,10 @@ class SourceInfo:
     kind: str = ""
     sha256: str = ""
     size: int = 0
+
+    @property
+    def kind_name(self) -> str:
+        return KIND_NAMES.get(self.kind, self.kind.upper())
 
 
 @dataclass

@@ -24,7 +24,7 @@ from reports.importing.parsed import ParsedReport, SourceInfo
 from reports.importing.pipeline import parse_bytes
 
 DOCUMENT_SUFFIXES = frozenset(
-    {".pdf", ".docx", ".html", ".htm", ".txt", ".text", ".md", ".json", ".xlsx"}
+    ".pdf .docx .html .htm .mht .mhtml .txt .text .md .json .xlsx".split()
 )
 ZIP_SUFFIXES = frozenset({".zip"})
 MAX_ZIP_ENTRIES = 500
