@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from reports.importing.errors import NOT_ANNUAL_REPORT, ImportRefused
 from reports.importing.extract.rows import Grid
-from reports.importing.mapping import identities, metadata
+from reports.importing.mapping import damage, identities, metadata
 from reports.importing.mapping.checks import (
     drop_group_other,
     flag_valueless,
@@ -56,6 +56,8 @@ def map_grid(grid: Grid) -> ParsedReport:
     drop_group_other(report)
     warn_absent(report, walk)
     warn_meta(meta, report)
+    damage.flag_meta(meta, grid.text, report)
+    damage.flag_blank_rows(grid, report)
     report.warnings.extend(identities.check(report))
     for note in grid.notes:
         report.warnings.append(ParseWarning("extract_note", note))
