@@ -221,7 +221,10 @@ def decode_plain(data: bytes, name: str) -> Decoded:
         break
     limit = _allowed(len(data))
     sample = data[:_SAMPLE]
-    order = sorted(_GUESSES, key=lambda c: _badness(sample, c))
+    badness = {codec: _badness(sample, codec) for codec in _GUESSES}
+    order = sorted(_GUESSES, key=badness.__getitem__)
+    if len(data) > len(sample) and badness[order[0]] > _allowed(len(sample)):
+        raise _binary(name)  # its start is mostly damage already: fail fast
     best: Decoded | None = None
     for codec in order:
         found = _attempt(data, codec, limit if best is None else best.bad_bytes - 1)
