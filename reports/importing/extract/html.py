@@ -80,7 +80,29 @@ def extract(text: str) -> Grid:
     reader.read(_flow(root))
     reader.grid.text = "\n".join(reader.lines)
     mark_damaged(reader.grid.rows)
+    _mark_cut(text, reader.grid)
     return reader.grid
+
+
+def _mark_cut(text: str, grid: Grid) -> None:
+    """A page that stops inside a table (an interrupted download or save: no `</html>`,
+    the last `<table>` never closed) may have lost the end of its last row: that row's
+    cells are damaged, and a note says so."""
+    tail = text[-65536:].lower()
+    if "</html" in tail or "</body" in tail:
+        return
+    lower = text.lower()
+    if lower.rfind("</table") > lower.rfind("<table"):
+        return
+    last = next((row for row in reversed(grid.rows) if row.table is not None), None)
+    if last is None:
+        return
+    for cell in last.cells:
+        cell.damaged = True
+    grid.notes.append(
+        "网页在表格中间结束（没有 </html>），文件可能不完整："
+        "表格最后一行读到的单元格均标为存疑，请对照原文核对"
+    )
 
 
 def _damaged_lines(text: str) -> dict[int, bool]:

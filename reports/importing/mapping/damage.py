@@ -6,19 +6,47 @@ Bytes that were not valid in a text's encoding reach mapping as U+FFFD
 cells after it). A row with such a cell, label, header or sentence may have lost a digit,
 a separator or a word of its label, so every cell read from it is uncertain, with a
 warning naming the row; so is a row that printed nothing in a damaged text (its
-numbers may be what was damaged). The year and agency read
-from a damaged title, or from the body of a damaged text without one, are flagged too.
+numbers may be what was damaged). A text cell of a table row that looks like a number
+damaged into other valid text ("0a0") flags its row the same way. The year and agency
+read from a damaged title, or from the body of a damaged text without one, are flagged.
 """
 
 from __future__ import annotations
 
+import re
+
 from reports import schema
-from reports.importing.extract.rows import Grid
+from reports.importing.extract.rows import Cell, Grid
 from reports.importing.mapping import metadata
 from reports.importing.mapping.reads import RowRead
+from reports.importing.normalize import compact
 from reports.importing.parsed import ParsedCell, ParsedReport, ParseWarning
 
 MARK = "\ufffd"
+
+
+def garbled(fragments: list[Cell]) -> list[str]:
+    """A row's text cells that look like a number damaged into other valid text ("0a0",
+    "&2.50", "51 /p>"): digits, no ideograph, not a list ordinal. No encoding shows such
+    damage, but no label is written that way either."""
+    return [cell.text for cell in fragments if _garbled(compact(cell.text))]
+
+
+def _garbled(flat: str) -> bool:
+    return (
+        any(ch.isdigit() for ch in flat)
+        and not _IDEOGRAPH.search(flat)
+        and not _ORDINAL.match(flat)
+    )
+
+
+_IDEOGRAPH = re.compile("[\u3400-\u9fff]")
+_ORDINAL = re.compile(r"^[（(]?\d{1,2}[)）.、．]?$")
+
+
+def suspect(read: RowRead) -> bool:
+    """Whether no number of the row may be taken as certain: damaged, or garbled."""
+    return is_damaged(read) or bool(read.garbled)
 
 
 def is_damaged(read: RowRead) -> bool:
@@ -54,13 +82,18 @@ def flag(
         if table == "table4"
         else [read.key]
     )
-    shown = read.label[:30] or "数值行"
+    shown = f"{schema.TABLE_LABELS[table]}「{read.label[:30] or '数值行'}」"
+    if is_damaged(read):
+        code = "damaged_row"
+        what = f"读自已损坏的文字（无法识别的字节显示为“{MARK}”，或文件在此中断）"
+    else:
+        code = "garbled_value"
+        what = f"中的“{'”“'.join(read.garbled)[:40]}”不是可识别的数值（文件可能已损坏）"
     for row in rows:
         report.warnings.append(
             ParseWarning(
-                "damaged_row",
-                f"{schema.TABLE_LABELS[table]}「{shown}」中有无法识别的字节"
-                f"（显示为“{MARK}”），本行数值均标为存疑，请对照原文核对",
+                code,
+                f"{shown}{what}，本行数值均标为存疑，请对照原文核对",
                 f"{table}.{row}",
                 read.page,
             )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from reports import schema
 from reports.importing import labels
 from reports.importing.extract.rows import Cell, Row, has_numbers, split_row
-from reports.importing.mapping import pagecut
+from reports.importing.mapping import damage, pagecut
 from reports.importing.mapping.columns import Header
 from reports.importing.mapping.lanes import Lanes
 from reports.importing.mapping.reads import RowRead
@@ -146,6 +146,7 @@ class TableReader:
         )
         read.match = match if match.guessed else None
         read.damaged = any(c.damaged for c in row.cells)
+        read.garbled = damage.garbled(fragments)
         self.rows.append(read)
         self._carry.read = read
 

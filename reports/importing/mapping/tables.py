@@ -99,7 +99,7 @@ def table_cells(
         else:
             resolved = cell_values.resolve(read, columns, order)
         if table == "table4":
-            if damage.is_damaged(read):
+            if damage.suspect(read):
                 block = read.key if read.key != "data" else ""
                 keys = [k for k, _ in columns if k.startswith(block)]
                 damage.flag(report, table, read, resolved.cells, keys)
@@ -124,7 +124,7 @@ def table_cells(
                 resolved.uncertain.extend(
                     key for key, _ in columns if key not in resolved.uncertain
                 )
-        if damage.is_damaged(read):
+        if damage.suspect(read):
             damage.flag(report, table, read, resolved.cells, [k for k, _ in columns])
         rows[read.key] = resolved.cells
         _record(report, table, read.key, resolved, read)
@@ -153,7 +153,7 @@ def _precedence(reads: list[RowRead]) -> Callable[[RowRead], int]:
 
     def rank(read: RowRead) -> int:
         # a row read from damaged text (U+FFFD) gives way to a clean read of the same row
-        later = 3 if damage.is_damaged(read) else 0
+        later = 3 if damage.suspect(read) else 0
         if read.match is not None:
             return later + 1
         return later + (

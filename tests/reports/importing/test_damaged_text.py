@@ -324,3 +324,49 @@ def test_a_quote_lost_in_excel_quoted_text_reads_without_a_traceback() -> None:
         report = parse_bytes(data[:at] + BAD + data[at + 1 :], name)
         score = compare(TRUTH, to_interchange(report), strict=True)
         assert score.silent == 0 and score.extra == 0, at
+
+
+def test_page_cut_inside_a_table_flags_the_row_it_stops_in(clean_html) -> None:
+    data, name = _render("html-spans")
+    at = data.index("3.要求提供公开出版物".encode())
+    cut = data[: data.index(b"</td>", data.index(b"</td>", at) + 5)]  # label, 1 value
+    report = parse_bytes(cut, name)
+    assert any("网页在表格中间结束" in w.message for w in report.warnings)
+    rows = list(schema.tables_for("2021")["table3"].rows)
+    upto = [r.key for r in rows].index("not_processed_publication")
+    kept = {f"table3.{r.key}" for r in rows[: upto + 1]}
+    before, after = _cells(clean_html), _cells(report)
+    for path, reading in after.items():
+        row = path.rsplit(".", 1)[0]
+        if row == "table3.not_processed_publication":
+            assert reading[1], path  # read from the row the page stops in
+        else:
+            assert reading == before[path], path
+    assert {p.rsplit(".", 1)[0] for p in after if p.startswith("table3.")} == kept
+
+
+@pytest.mark.parametrize("garbled", ["3a7", "&7", "37 /p>", "3O"])
+def test_a_number_damaged_into_other_text_flags_its_row(
+    garbled: str, clean_tsv
+) -> None:
+    """No encoding shows a byte damaged into another valid one: "37" -> "3a7"."""
+    data, name = _render("tsv")
+    report = parse_bytes(_damage(data, "\t37\t", f"\t{garbled}\t".encode()), name)
+    row = "table3.withheld_internal_affairs"
+    inside = _only_damaged(clean_tsv, report, {row})
+    assert all(uncertain for _, uncertain in inside.values())
+    assert set(report.uncertain_paths()) >= {
+        f"{row}.{c.key}" for c in schema.TABLE3_COLUMNS
+    }
+    assert any(w.code == "garbled_value" and w.where == row for w in report.warnings)
+
+
+def test_a_number_damaged_into_other_text_in_a_page_is_not_read_as_blank(
+    clean_html,
+) -> None:
+    data, name = _render("html-spans")
+    report = parse_bytes(_damage(data, ">37<", b">3a7<"), name)
+    row = "table3.withheld_internal_affairs"
+    inside = _only_damaged(clean_html, report, {row})
+    assert inside["table3.withheld_internal_affairs.natural_person"] == (None, True)
+    assert all(uncertain for _, uncertain in inside.values())
