@@ -14,9 +14,7 @@ from agencies.scope import Scope
 from reports.importing.years import year_refusal
 from reports.models import AnnualReport
 
-ACCEPTED_SUFFIXES = (
-    ".pdf,.docx,.doc,.wps,.rtf,.odt,.xlsx,.xls,.et,.ods,.html,.htm,.txt,.json,.zip"
-)
+ACCEPTED_SUFFIXES = ".pdf,.docx,.doc,.wps,.rtf,.odt,.xlsx,.xls,.et,.ods,.html,.htm,.mht,.mhtml,.txt,.json,.zip"
 
 
 def paste_normalize(text: str) -> str:
@@ -60,7 +58,8 @@ class UploadForm(forms.Form):
         label="年报文件",
         required=False,
         help_text="可一次选择多个文件：PDF、Word（.docx、.doc）、WPS（.wps、.et）、RTF、"
-        "OpenDocument（.odt、.ods）、Excel（.xlsx、.xls）、网页（HTML）、文本（TXT，"
+        "OpenDocument（.odt、.ods）、Excel（.xlsx、.xls）、网页（HTML）、"
+        "网页存档（.mht/.mhtml，浏览器“另存为单个文件”）、文本（TXT，"
         "UTF-8、GBK 或 UTF-16 编码均可）、JSON（交换格式），或装有这些文件的 ZIP 压缩包。"
         ".doc、.xls、.wps、.et、.rtf、.odt、.ods 由服务器上的 LibreOffice 转换后读取。",
     )

@@ -20,6 +20,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Indel
 
 from reports import schema
+from reports.importing import wildcards
 from reports.importing.normalize import cache_short, match_text
 
 Rule = tuple[str, re.Pattern[str]]
@@ -76,12 +77,17 @@ def section_of(text: str) -> str | None:
 
     Keywords first; then a heading spelt a little differently (a typo, a cut) is taken when
     its words are close to the heading of the section its ordinal names, and closer than to
-    any table 三 row label with that ordinal ("一、本年新收…" is never a heading).
+    any table 三 row label with that ordinal ("一、本年新收…" is never a heading); then a
+    heading with damaged bytes that only one heading fits.
     """
     flat = match_text(text)
     if len(flat) > 60:  # a paragraph that happens to start like a heading
         return None
-    return first_match(SECTION_RULES, flat) or _fuzzy_section(flat)
+    return (
+        first_match(SECTION_RULES, flat)
+        or _fuzzy_section(flat)
+        or wildcards.only_fit(flat, wildcards.headings())
+    )
 
 
 # --- Rows -------------------------------------------------------------------------------------
@@ -242,7 +248,8 @@ class LabelMatch:
 
     `how` is "rule" (a keyword), "context" (a word that names a row only where it stands,
     see mapping/stream.py), "fuzzy" (close to one label and clearly not to another),
-    "ambiguous" (the closest of several near ones: flag the row) or "none".
+    "ambiguous" (the closest of several near ones: flag the row), "damaged" (the only
+    label a label with damaged bytes fits: wildcards.py; its row is flagged) or "none".
     """
 
     key: str | None
@@ -253,7 +260,12 @@ class LabelMatch:
     @property
     def taken(self) -> bool:
         """Certain enough to use without flagging the row's cells."""
-        return self.key is not None and self.how in ("rule", "context", "fuzzy")
+        return self.key is not None and self.how in (
+            "rule",
+            "context",
+            "fuzzy",
+            "damaged",
+        )
 
     @property
     def guessed(self) -> bool:
@@ -400,7 +412,15 @@ def match_row(table: str, text: str) -> LabelMatch:
     key = _by_keyword(ROW_RULES[table], text)
     if key is not None:
         return LabelMatch(key, "rule")
+    key = wildcards.only_fit(match_text(text), _row_texts(table), from_ordinal=True)
+    if key is not None:
+        return LabelMatch(key, "damaged")
     return _closest(_row_candidates(table), text)
+
+
+@lru_cache(maxsize=8)
+def _row_texts(table: str) -> tuple[tuple[str, str], ...]:
+    return tuple((key, match_text(label)) for key, label in _row_labels(table))
 
 
 @cache_short(maxsize=4096)

@@ -71,11 +71,12 @@ Tables = dict[str, dict[str, dict[str, ParsedCell]]]
 # Kinds LibreOffice converts first keep the name of what the file was.
 KIND_LABELS = {
     "pdf": "PDF",
-    "docx": "DOCX",
-    "xlsx": "XLSX",
-    "html": "HTML",
-    "text": "TEXT",
-    "json": "JSON",
+    "docx": "Word（DOCX）",
+    "xlsx": "Excel（XLSX）",
+    "html": "网页（HTML）",
+    "mhtml": "网页存档（MHT/MHTML）",
+    "text": "文本",
+    "json": "交换格式（JSON）",
     "doc": "Word 97-2003 文档（.doc）",
     "wps": "WPS 文字文档（.wps）",
     "rtf": "RTF 文档（.rtf）",

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from reports.importing import errors, interchange
 from reports.importing.errors import ImportRefused
 from reports.importing.extract.rows import Grid
+from reports.importing.intake import charsets, mhtml
+from reports.importing.intake.charsets import Decoded
 from reports.importing.intake.detect import CONVERTED, Detected, decode_text, detect
 from reports.importing.mapping.report import map_grid
 from reports.importing.parsed import ParsedReport, ParseWarning, SourceInfo
@@ -106,6 +109,12 @@ def _parse_detected(
 
         book = xlsx.extract(data, name=name, formulas=detected.formulas)
         report = workbook.map_published(book)
+    elif kind in _TEXT_KINDS:
+        decoded = _decode(kind, data, name)
+        report = _map(_TEXT_KINDS[kind](decoded.text), name)
+        if decoded.damaged:
+            warning = ParseWarning("damaged_text", decoded.note(Path(name).name))
+            report.warnings.insert(0, warning)
     else:
         report = _map(_extract(kind, data, name, max_bytes, max_pages), name)
     if macros or detected.macros:
@@ -116,8 +125,8 @@ def _parse_detected(
 
 
 def detect_kind(data: bytes, name: str) -> str:
-    """pdf, docx, xlsx, html, json, text or a converted kind (doc, xls ...), from the
-    content; refuses what none of them is."""
+    """pdf, docx, xlsx, html, mhtml, json, text or a converted kind (doc, xls ...),
+    from the content; refuses what none of them is."""
     return detect(data, name, max_unpacked=_max_unpacked(DEFAULT_MAX_BYTES)).kind
 
 
@@ -159,13 +168,38 @@ def _extract(kind: str, data: bytes, name: str, max_bytes: int, max_pages: int) 
         from reports.importing.extract import docx
 
         return docx.extract(data, name=name, max_unpacked=_max_unpacked(max_bytes))
+    raise ValueError(f"no extractor for {kind!r}")  # detect() names no other kind
+
+
+def _html(text: str) -> Grid:
+    from reports.importing.extract import html
+
+    return html.extract(text)
+
+
+def _text(text: str) -> Grid:
+    from reports.importing.extract import text as plain
+
+    return plain.extract(text)
+
+
+# Kinds read as text: their extractor, after `_decode`.
+_TEXT_KINDS: dict[str, Callable[[str], Grid]] = {
+    "html": _html,
+    "mhtml": _html,
+    "text": _text,
+}
+
+
+def _decode(kind: str, data: bytes, name: str) -> Decoded:
+    """The text of an HTML page (its declared charset), a web archive's page, or text;
+    bytes that are not valid text are kept as U+FFFD and reported (charsets.py)."""
+    if kind == "mhtml":
+        page = mhtml.read_page(data, name)
+        return charsets.decode_page(page.html, name, declared=page.charset)
     if kind == "html":
-        from reports.importing.extract import html
-
-        return html.extract(decode_text(data, name))
-    from reports.importing.extract import text
-
-    return text.extract(decode_text(data, name))
+        return charsets.decode_page(data, name)
+    return charsets.decode_plain(data, name)
 
 
 def _from_json(data: bytes, name: str) -> ParsedReport:

@@ -11,6 +11,11 @@ Old CMSs lay a whole page out in one outer <table>: a table row whose cells hold
 layout, so its cells are read as blocks (text lines, each nested table as a table of its
 own), and a table of one cell is a frame read the same way. A <table> left open in a table
 (libxml2 nests it where an HTML5 parser would close the first) is read as the next table.
+
+Bytes that were not valid text arrive as U+FFFD (intake/charsets.py). In a cell's text it
+marks that row's cells damaged; in markup (a broken `</td>` or `rowspan`) cells may have
+merged or shifted, so that row and every later row of its table are marked: mapping takes
+none of their numbers silently (mapping/damage.py).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from lxml import etree
 
 from reports.importing import errors
 from reports.importing.errors import ImportRefused
-from reports.importing.extract.rows import Cell, Grid, Row
+from reports.importing.extract.rows import DAMAGE, Cell, Grid, Row, mark_damaged
 from reports.importing.normalize import clean_cell
 
 _INERT = (
@@ -50,12 +55,19 @@ _HIDDEN_STYLE = re.compile(
 )
 _SPACE = re.compile(r"[ \t\r\n\f]+")
 _MAX_SPAN = 64  # a colspan/rowspan beyond this is an error or an attack, not a layout
+_XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*>")
+_LAST_LINE = 65535
+_ROW_START = re.compile(
+    r"<tr\b", re.IGNORECASE
+)  # libxml2 numbers later lines 65535 too
 
 Flow = str | etree._Element  # a text fragment ("\n" at a line break) or a table
 
 
 def extract(text: str) -> Grid:
     """A Grid of the page's tables (grid rows) and text blocks (lines)."""
+    # the text is decoded already: lxml refuses a str that still declares an encoding
+    text = _XML_DECLARATION.sub("", text, count=1)
     try:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:
@@ -64,10 +76,59 @@ def extract(text: str) -> Grid:
     for element in [*root.iter(*_INERT), *_hidden(root)]:
         if element.getparent() is not None:
             element.drop_tree()
-    reader = _Reader(Grid(kind="html", title=clean_cell(title)))
+    reader = _Reader(Grid(kind="html", title=clean_cell(title)), _damaged_lines(text))
     reader.read(_flow(root))
     reader.grid.text = "\n".join(reader.lines)
+    mark_damaged(reader.grid.rows)
+    _mark_cut(text, reader.grid)
     return reader.grid
+
+
+def _mark_cut(text: str, grid: Grid) -> None:
+    """A page that stops inside a table (an interrupted download or save: no `</html>`,
+    the last `<table>` never closed) may have lost the end of its last row: that row's
+    cells are damaged, and a note says so."""
+    tail = text[-65536:].lower()
+    if "</html" in tail or "</body" in tail:
+        return
+    lower = text.lower()
+    if lower.rfind("</table") > lower.rfind("<table"):
+        return
+    last = next((row for row in reversed(grid.rows) if row.table is not None), None)
+    if last is None:
+        return
+    for cell in last.cells:
+        cell.damaged = True
+    grid.notes.append(
+        "网页在表格中间结束（没有 </html>），文件可能不完整："
+        "表格最后一行读到的单元格均标为存疑，请对照原文核对"
+    )
+
+
+def _damaged_lines(text: str) -> dict[int, bool]:
+    """The source lines where U+FFFD stands in markup (inside a tag, or where a tag's "<"
+    may have been), as libxml2 numbers them (it stops at 65535); True when the damage is
+    before the line's first `<tr` (it may belong to the row above).
+
+    U+FFFD in a cell's text damages that cell's row only (`mark_damaged`); in a tag it may
+    have merged, split or shifted cells.
+    """
+    lines: dict[int, bool] = {}
+    line, start = 1, 0  # the line number of text[start], a line's first character
+    index = text.find(DAMAGE)
+    while index != -1:
+        breaks = text.count("\n", start, index)
+        if breaks:
+            line += breaks
+            start = text.rfind("\n", 0, index) + 1
+        opened = text.rfind("<", 0, index) > text.rfind(">", 0, index)
+        closer, opener = text.find(">", index), text.find("<", index)
+        if opened or (closer != -1 and (opener == -1 or closer < opener)):
+            row = _ROW_START.search(text, start, index)
+            number = min(line, _LAST_LINE)
+            lines[number] = lines.get(number, False) or row is None
+        index = text.find(DAMAGE, index + 1)
+    return lines
 
 
 def _hidden(root: etree._Element) -> list[etree._Element]:
@@ -85,6 +146,7 @@ class _Reader:
     """Appends a page's flow to a Grid: text as lines, tables as numbered rows."""
 
     grid: Grid
+    damaged: dict[int, bool] = field(default_factory=dict)  # _damaged_lines
     lines: list[str] = field(default_factory=list)
     tables: int = 0
 
@@ -109,21 +171,26 @@ class _Reader:
             if item.tag == "caption":
                 self.read(_flow(item))
             elif item.tag == "table":
-                self._rows(segment)
+                self._rows(segment, table)
                 segment = []
                 self.table(item)
             elif any(_holds_table(cell) for cell in _cells(item)):
-                self._rows(segment)
+                self._rows(segment, table)
                 segment = []
                 for cell in _cells(item):
                     self.read(_flow(cell))
             else:
                 segment.append(item)
-        self._rows(segment)
+        self._rows(segment, table)
 
-    def _rows(self, trs: list[etree._Element]) -> None:
+    def _rows(self, trs: list[etree._Element], table: etree._Element) -> None:
         if trs:
-            self.grid.rows.extend(_grid_rows(trs, self.tables))
+            rows = _grid_rows(trs, self.tables)
+            first = _first_damaged(trs, table, self.damaged)
+            for row in rows[first:]:
+                for cell in row.cells:
+                    cell.damaged = True
+            self.grid.rows.extend(rows)
             self.tables += 1
 
     def _text(self, parts: list[str]) -> None:
@@ -230,6 +297,32 @@ def _grid_rows(trs: list[etree._Element], table_no: int) -> list[Row]:
             column += colspan
         rows.append(Row(cells, complete=True, table=table_no))
     return rows
+
+
+def _first_damaged(
+    trs: list[etree._Element], table: etree._Element, damaged: dict[int, bool]
+) -> int:
+    """The first row whose source holds damaged markup (from the table's start, or the
+    end of the row before, to the start of the next row); len(trs) when none does.
+
+    A damaged tag (`</td>`, `rowspan`, `<tr>`) changes the cells of its row and of every
+    row after it in the table (spans, shifted columns), never of the rows before: those
+    rows on are all damaged.
+    """
+    if not damaged:
+        return len(trs)
+    low = table.sourceline or 0
+    for index, tr in enumerate(trs):
+        last = max((e.sourceline or 0) for e in tr.iter())
+        following = trs[index + 1].sourceline if index + 1 < len(trs) else None
+        high = following or last + 1
+        for line, early in damaged.items():
+            if line >= low and (
+                line < high or line <= last or (line == high and early)
+            ):
+                return index
+        low = high
+    return len(trs)
 
 
 def _span(value: str | None, zero: int = 1) -> int:

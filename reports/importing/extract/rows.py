@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from reports.importing.normalize import read_value
 
 BBox = tuple[float, float, float, float]
+DAMAGE = "\ufffd"  # what a byte that was not valid text decodes to (intake/charsets.py)
 
 
 @dataclass(slots=True)
@@ -24,7 +25,9 @@ class Cell:
     for text whose columns are unknown (plain text). `ref` names the cell in a source
     without pages (a workbook's "表三!D12"); it becomes the parsed cell's note. A `loose`
     cell's position tells its row (left or right of a label) but not its column: a value
-    of aligned text that is not under exactly one header column.
+    of aligned text that is not under exactly one header column. A `damaged` cell was read
+    from a line holding bytes that were not valid text (U+FFFD): mapping takes no number
+    of its row silently.
     """
 
     text: str
@@ -34,6 +37,7 @@ class Cell:
     x1: float | None = None
     ref: str = ""
     loose: bool = False
+    damaged: bool = False
 
     @property
     def positioned(self) -> bool:
@@ -92,6 +96,15 @@ class Grid:
     title: str = ""
     notes: list[str] = field(default_factory=list)
     damage: Damage | None = None
+
+
+def mark_damaged(rows: list[Row]) -> None:
+    """Mark every cell of a row that holds U+FFFD (a byte that was not valid text)
+    damaged: the damage may have cost any of them a digit or a separator."""
+    for row in rows:
+        if any(DAMAGE in cell.text for cell in row.cells):
+            for cell in row.cells:
+                cell.damaged = True
 
 
 def split_row(row: Row) -> tuple[list[Cell], list[Cell]]:

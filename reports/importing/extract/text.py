@@ -27,7 +27,7 @@ own, so a row that lost its blanks prints too few values and is flagged, not shi
 from __future__ import annotations
 
 from reports.importing.extract import aligned
-from reports.importing.extract.rows import Cell, Grid, Row
+from reports.importing.extract.rows import Cell, Grid, Row, mark_damaged
 from reports.importing.extract.text_joins import (
     join_framed,
     join_quoted,
@@ -106,6 +106,7 @@ def extract(text: str) -> Grid:
             close_block()
             grid.rows.append(positioned.get(index - 1) or line_row(stripped))
     close_block()
+    mark_damaged(grid.rows)
     return grid
 
 

@@ -116,7 +116,10 @@ def tab_cells(line: str) -> list[str]:
     """The cells of a tab-separated row; a quoted cell may hold tabs, breaks and "" quotes."""
     if '"' not in line:
         return line.split("\t")
-    rows = list(csv.reader([line], delimiter="\t", quotechar='"', strict=False))
+    try:
+        rows = list(csv.reader([line], delimiter="\t", quotechar='"', strict=False))
+    except csv.Error:  # a line break outside the quotes (a quote lost to damage)
+        return line.split("\t")
     return rows[0] if rows else []
 
 

@@ -9,14 +9,14 @@ of it (Word or Excel, the fill-in template or not, macros, formulas, a password)
 the same pass, so no later step opens the archive again to ask. Word/Excel 97-2003 and WPS
 files are OLE2 compound files (intake/ole.py) and RTF starts with `{\\rtf`; these kinds
 are converted to DOCX/XLSX (intake/convert.py) before they are read. Text is decoded as
-browsers and Windows save it (UTF-8, GB18030, UTF-16 with or without a byte-order mark).
+browsers and Windows save it (UTF-8, GB18030, UTF-16 with or without a byte-order mark:
+charsets.py); a saved web page (.mht/.mhtml) is told by its MIME header (mhtml.py).
 """
 
 from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -24,7 +24,8 @@ from pathlib import Path
 
 from reports.importing import errors
 from reports.importing.errors import ImportRefused
-from reports.importing.intake import ole
+from reports.importing.intake import mhtml, ole
+from reports.importing.intake.charsets import decode_plain
 from reports.importing.intake.salvage import salvage
 
 # A report's office file has a few dozen parts; thousands is an attack.
@@ -67,8 +68,8 @@ _IMAGES = (
 
 @dataclass(frozen=True, slots=True)
 class Detected:
-    """A document's kind (pdf, docx, xlsx, html, json, text, or a CONVERTED kind) and the
-    traits read with it."""
+    """A document's kind (pdf, docx, xlsx, html, mhtml, json, text, or a CONVERTED kind)
+    and the traits read with it."""
 
     kind: str
     template: bool = False  # an XLSX holding the fill-in template's marker sheet
@@ -99,8 +100,10 @@ def detect(data: bytes, name: str, *, max_unpacked: int) -> Detected:
     suffix = Path(name).suffix.lower()
     if suffix in _BINARY_SUFFIXES:
         raise _renamed(name, _BINARY_SUFFIXES[suffix], head)
+    if mhtml.is_web_archive(data):
+        return Detected("mhtml")
     try:
-        start = decode_text(data, name).lstrip("\ufeff \t\r\n")[:1000].lower()
+        start = decode_plain(data, name).text.lstrip("\ufeff \t\r\n")[:1000].lower()
     except ImportRefused:
         if suffix in _LEGACY_SUFFIXES:
             raise _renamed(name, _LEGACY_SUFFIXES[suffix], head) from None
@@ -288,60 +291,13 @@ def _has_formulas(archive: zipfile.ZipFile, names: set[str]) -> bool:
 
 
 def decode_text(data: bytes, name: str) -> str:
-    """Text bytes as str (UTF-8, GB18030 or UTF-16, as Windows saves it); binary is refused."""
-    utf16 = _utf16(data)
-    if utf16 is not None:
-        return utf16
-    if b"\x00" in data[:4096]:
+    """Text that must be read whole (interchange JSON): decoded as `charsets.decode_plain`
+    reads text, but a byte that is not valid text refuses it, since nothing may be guessed."""
+    decoded = decode_plain(data, name)
+    if decoded.damaged:
         raise ImportRefused(
-            errors.UNSUPPORTED_FORMAT,
-            f"“{name}”是无法识别的二进制文件，不是 PDF、DOCX、HTML 或文本",
+            errors.CORRUPT_FILE,
+            f"“{name}”中有 {decoded.bad_bytes} 个字节不是有效的 {decoded.encoding} 文字"
+            f"（{decoded.places()}），文件已损坏，未导入",
         )
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportRefused(
-        errors.UNSUPPORTED_FORMAT,
-        f"“{name}”的文字编码无法识别（不是 UTF-8 或 GB18030）",
-    )
-
-
-_UTF16_BOMS = ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
-
-
-def _utf16(data: bytes) -> str | None:
-    """UTF-16 text (Notepad's "Unicode"), by its byte-order mark or its NUL bytes.
-
-    Without a mark, mostly ASCII or CJK text in UTF-16 has its NUL bytes (the high byte
-    of "\\n", digits, "|") on one side of each byte pair only; binary data has them on
-    both. The decoded text must then read as text, or the bytes are not UTF-16.
-    """
-    encoding = None
-    for bom, name in _UTF16_BOMS:
-        if data.startswith(bom):
-            data, encoding = data[len(bom) :], name
-    if encoding is None:
-        head = data[:4096]
-        even, odd = head[0::2].count(0), head[1::2].count(0)
-        if max(even, odd) < 2 or len(data) % 2:
-            return None
-        # CJK characters such as 一 (U+4E00) put a few NULs on the other side too
-        if odd >= 2 * even:
-            encoding = "utf-16-le"
-        elif even >= 2 * odd:
-            encoding = "utf-16-be"
-        else:
-            return None
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError:
-        return None
-    odd_chars = sum(1 for c in text[:4096] if _not_text(c))
-    return text if odd_chars <= len(text[:4096]) // 100 else None
-
-
-def _not_text(char: str) -> bool:
-    """A control, unassigned or private-use character: no report prints one."""
-    return char not in "\t\n\r\f" and unicodedata.category(char) in {"Cc", "Cn", "Co"}
+    return decoded.text

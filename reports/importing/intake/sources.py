@@ -24,7 +24,19 @@ from reports.importing.parsed import ParsedReport, SourceInfo
 from reports.importing.pipeline import parse_bytes
 
 DOCUMENT_SUFFIXES = frozenset(
-    {".pdf", ".docx", ".html", ".htm", ".txt", ".text", ".md", ".json", ".xlsx"}
+    {
+        ".pdf",
+        ".docx",
+        ".html",
+        ".htm",
+        ".mht",
+        ".mhtml",
+        ".txt",
+        ".text",
+        ".md",
+        ".json",
+        ".xlsx",
+    }
     # converted by LibreOffice first (intake/convert.py)
     | {".doc", ".wps", ".rtf", ".odt", ".xls", ".et", ".ods"}
 )

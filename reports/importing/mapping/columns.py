@@ -53,10 +53,12 @@ class Header:
     def __init__(self, table: str) -> None:
         self.table = table
         self.words: list[str] = []  # every header cell's text, positioned or not
+        self.damaged = False  # a cell read from damaged text: no column is sure
         self._cells: list[tuple[int, Cell]] = []
         self._stacks: list[Stack] | None = None
 
     def add(self, cell: Cell) -> None:
+        self.damaged = self.damaged or cell.damaged
         if compact(cell.text):
             self.words.append(cell.text)
         if cell.positioned and compact(cell.text):
@@ -64,6 +66,7 @@ class Header:
             self._stacks = None
 
     def clear(self) -> None:
+        self.damaged = False
         self.words.clear()
         self._cells.clear()
         self._stacks = None

@@ -34,6 +34,7 @@ class ProseRow:
     label: str
     pairs: list[tuple[str, str, Cell]] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    damaged: bool = False  # the sentence holds U+FFFD: bytes of damaged text
 
 
 def looks_like_prose(rows: list[Row]) -> bool:
@@ -69,7 +70,7 @@ def parse(table: str, rows: list[Row]) -> list[ProseRow]:
         key = labels.first_match(labels.ROW_RULES[table], label)
         if key is None:
             continue
-        prose = ProseRow(key, label)
+        prose = ProseRow(key, label, damaged="\ufffd" in sentence)
         for match in _PAIR.finditer(body):
             name = match["name"].strip()
             column = labels.first_match(labels.COLUMN_RULES[table], name)

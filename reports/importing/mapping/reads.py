@@ -24,3 +24,7 @@ class RowRead:
     prose: ProseRow | None = None  # set when the row was written as a sentence
     match: LabelMatch | None = None  # set when no keyword named the row (a close match)
     noted: bool = False  # a sentence beside a table read as rows: never taken silently
+    damaged: bool = False  # a cell of its row was read from damaged text (damage.py)
+    garbled: list[str] = field(
+        default_factory=list
+    )  # text cells like "0a0" (damage.py)

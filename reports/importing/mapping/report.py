@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from reports.importing.errors import NOT_ANNUAL_REPORT, ImportRefused
 from reports.importing.extract.rows import Grid
-from reports.importing.mapping import damage, identities, metadata
+from reports.importing.mapping import damage, damaged_region, identities, metadata
 from reports.importing.mapping.checks import (
     drop_group_other,
     flag_valueless,
@@ -28,10 +28,10 @@ def map_grid(grid: Grid) -> ParsedReport:
     """Read a Grid into a ParsedReport, or refuse a document that is not an annual report.
 
     A damaged file's grid says where its damage begins: what was read from there on is
-    uncertain (damage.py).
+    uncertain (damaged_region.py).
     """
     report = _map(grid)
-    damage.mark(report, grid, _map)
+    damaged_region.mark(report, grid, _map)
     return report
 
 
@@ -66,6 +66,8 @@ def _map(grid: Grid) -> ParsedReport:
     drop_group_other(report)
     warn_absent(report, walk)
     warn_meta(meta, report)
+    damage.flag_meta(meta, grid.text, report)
+    damage.flag_blank_rows(grid, report)
     report.warnings.extend(identities.check(report))
     for note in grid.notes:
         report.warnings.append(ParseWarning("extract_note", note))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from reports import schema
 from reports.importing import labels
 from reports.importing.extract.rows import Cell, Row, has_numbers, split_row
-from reports.importing.mapping import pagecut
+from reports.importing.mapping import damage, pagecut
 from reports.importing.mapping.columns import Header
 from reports.importing.mapping.lanes import Lanes
 from reports.importing.mapping.reads import RowRead
@@ -103,17 +103,17 @@ class TableReader:
         if any(r.key == "data" for r in self.rows):
             self.orphans.append(row)
             return
-        self.rows.append(
-            RowRead(
-                "table4",
-                "data",
-                "",
-                _placeable(values),
-                self.header,
-                row.complete,
-                row.page,
-            )
+        read = RowRead(
+            "table4",
+            "data",
+            "",
+            _placeable(values),
+            self.header,
+            row.complete,
+            row.page,
         )
+        read.damaged = any(c.damaged for c in row.cells)
+        self.rows.append(read)
 
     # --- complete rows ------------------------------------------------------------------
     def _feed_complete(
@@ -126,7 +126,8 @@ class TableReader:
             ):
                 return  # between a cut row and its rest: keep waiting
             joined = pagecut.rest_of(carry, row, fragments, values)
-            if joined and self._join_rest(carry, joined, label, values):
+            damaged = any(c.damaged for c in row.cells)
+            if joined and self._join_rest(carry, joined, label, values, damaged):
                 return
         match = self._in_context(
             _row_match(self.table, label, has_numbers(values)), label, values
@@ -144,11 +145,18 @@ class TableReader:
             self.table, match.key, label, values, self.header, True, row.page
         )
         read.match = match if match.guessed else None
+        read.damaged = any(c.damaged for c in row.cells)
+        read.garbled = damage.garbled(fragments)
         self.rows.append(read)
         self._carry.read = read
 
     def _join_rest(
-        self, carry: pagecut.Carry, joined: str, label: str, values: list[Cell]
+        self,
+        carry: pagecut.Carry,
+        joined: str,
+        label: str,
+        values: list[Cell],
+        damaged: bool,
     ) -> bool:
         """Read the rest of a row cut by a page break into that row; False if it is not.
 
@@ -163,6 +171,7 @@ class TableReader:
         if own is not None and read is None and self.table != "table3":
             return False
         if read is not None:
+            read.damaged = read.damaged or damaged
             read.label = joined  # the key stays: the first part already named the row
             if read.match is not None:  # ... unless it was only a close match
                 match = _row_match(self.table, joined, True)
@@ -183,6 +192,8 @@ class TableReader:
                 self.table, key, joined, printed, carry.header, True, carry.page
             )
             read.match = match if match.guessed else None
+            parts = [*carry.fragments, *carry.values]
+            read.damaged = damaged or any(c.damaged for c in parts)
             self._seen_data = True
             self.rows.append(read)
         self._carry = None
@@ -235,7 +246,10 @@ def _placeable(values: list[Cell]) -> list[Cell]:
     """
     if not any(c.loose for c in values):
         return values
-    return [Cell(c.text, page=c.page, bbox=c.bbox, ref=c.ref) for c in values]
+    return [
+        Cell(c.text, page=c.page, bbox=c.bbox, ref=c.ref, damaged=c.damaged)
+        for c in values
+    ]
 
 
 def _inner_names_nothing(table: str, fragments: list[Cell]) -> bool:

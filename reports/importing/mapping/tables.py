@@ -11,7 +11,7 @@ from collections.abc import Callable
 from reports import schema
 from reports.importing import labels
 from reports.importing.mapping import columns as header_columns
-from reports.importing.mapping import prose
+from reports.importing.mapping import damage, prose
 from reports.importing.mapping import values as cell_values
 from reports.importing.mapping.stream import (
     RowRead,
@@ -99,6 +99,10 @@ def table_cells(
         else:
             resolved = cell_values.resolve(read, columns, order)
         if table == "table4":
+            if damage.suspect(read):
+                block = read.key if read.key != "data" else ""
+                keys = [k for k, _ in columns if k.startswith(block)]
+                damage.flag(report, table, read, resolved.cells, keys)
             _split_table4(resolved, rows, report, read)
             continue
         if read.key in rows and read.match is not None:
@@ -120,6 +124,8 @@ def table_cells(
                 resolved.uncertain.extend(
                     key for key, _ in columns if key not in resolved.uncertain
                 )
+        if damage.suspect(read):
+            damage.flag(report, table, read, resolved.cells, [k for k, _ in columns])
         rows[read.key] = resolved.cells
         _record(report, table, read.key, resolved, read)
         if resolved.unprinted and read.key != schema.OTHER_ONE_ROW:
@@ -146,9 +152,13 @@ def _precedence(reads: list[RowRead]) -> Callable[[RowRead], int]:
     printed = {r.key for r in reads if r.match is not None and has_numbers(r.values)}
 
     def rank(read: RowRead) -> int:
+        # a row read from damaged text (U+FFFD) gives way to a clean read of the same row
+        later = 3 if damage.suspect(read) else 0
         if read.match is not None:
-            return 1
-        return 2 if read.key in printed and not has_numbers(read.values) else 0
+            return later + 1
+        return later + (
+            2 if read.key in printed and not has_numbers(read.values) else 0
+        )
 
     return rank
 

@@ -53,7 +53,7 @@ class Outcome:
 class Command(BaseCommand):
     help = (
         "导入年报文件：PDF、Word(DOCX、DOC)、WPS(WPS、ET)、RTF、OpenDocument(ODT、ODS)、"
-        "Excel(XLSX、XLS)、网页(HTML)、文本(TXT)、交换 JSON，以及这些文件的 zip 压缩包"
+        "Excel(XLSX、XLS)、网页(HTML)、网页存档(MHT/MHTML)、文本(TXT)、交换 JSON，以及这些文件的 zip 压缩包"
         "（DOC、XLS、WPS、ET、RTF、ODT、ODS 由本机的 LibreOffice 转换后读取）；"
         "可给文件夹。每个文件单独原子保存：出错的文件一条也不保存，其余照常导入；"
         "有文件失败时以非零状态退出。同一文件（SHA-256 相同）再次导入会跳过；"
