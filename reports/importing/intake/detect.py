@@ -103,11 +103,16 @@ def detect(data: bytes, name: str, *, max_unpacked: int) -> Detected:
     if mhtml.is_web_archive(data):
         return Detected("mhtml")
     try:
-        start = decode_plain(data, name).text.lstrip("\ufeff \t\r\n")[:1000].lower()
+        decoded = decode_plain(data, name)
     except ImportRefused:
         if suffix in _LEGACY_SUFFIXES:
             raise _renamed(name, _LEGACY_SUFFIXES[suffix], head) from None
         raise
+    # An old office file's name on bytes that are not clean text is a damaged (or
+    # renamed) binary file, not a text with a few bad bytes.
+    if suffix in _LEGACY_SUFFIXES and decoded.damaged:
+        raise _renamed(name, _LEGACY_SUFFIXES[suffix], head)
+    start = decoded.text.lstrip("\ufeff \t\r\n")[:1000].lower()
     if (
         start.startswith(("<!doctype html", "<html", "<?xml"))
         or "<table" in start
