@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from PIL import Image, ImageDraw
 
 from agencies.models import Agency, Membership, Region
-from reports.admin_import import ERROR_LABELS
+from reports.admin.import_page import ERROR_LABELS
 from reports.importing import errors
 from reports.models import AnnualReport
 from tests.e2e.conftest import (

@@ -30,9 +30,9 @@ from django.utils.html import format_html, format_html_join
 from agencies.models import Agency
 from agencies.scope import Scope, scope_for
 from agencies.services import agency_upsert
-from reports.admin_import_forms import ReportChoiceForm, UploadForm
-from reports.admin_import_forms import paste_normalize as paste_normalize
-from reports.admin_import_preview import (
+from reports.admin.import_forms import ReportChoiceForm, UploadForm
+from reports.admin.import_forms import paste_normalize as paste_normalize
+from reports.admin.import_preview import (
     PreviewDocument,
     PreviewItem,
     carried_over,

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from reports.admin_workflow import history_entries
+from reports.admin.report_workflow import history_entries
 from reports.revision_state import revision_label
 
 HISTORY_PER_PAGE = 100

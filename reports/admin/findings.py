@@ -21,7 +21,7 @@ from reports.audit.review import (
     review_problem,
 )
 from reports.audit.rules import CATALOGUE, rule_label, rule_title
-from reports.models import AuditRun, ChangeRecord, DeadlineOverride, Finding
+from reports.models import Finding
 from reports.overview.filters import FINDING_FILTERS
 
 SEVERITY_COLOURS = {"error": "#ba2121", "warning": "#b36b00", "info": "#417690"}
@@ -116,7 +116,6 @@ REVIEW_ACTIONS: dict[str, tuple[str, str]] = {
 }
 
 
-@admin.register(Finding)
 class FindingAdmin(ScopedAdminMixin, admin.ModelAdmin):
     form = FindingForm
     list_display = [
@@ -319,7 +318,6 @@ class ProvinceWideMixin:
         )
 
 
-@admin.register(AuditRun)
 class AuditRunAdmin(ProvinceWideMixin, admin.ModelAdmin):
     list_display = [
         "pk",
@@ -342,7 +340,6 @@ class AuditRunAdmin(ProvinceWideMixin, admin.ModelAdmin):
         return False
 
 
-@admin.register(DeadlineOverride)
 class DeadlineOverrideAdmin(ProvinceWideMixin, admin.ModelAdmin):
     list_display = [
         "region",
@@ -354,7 +351,6 @@ class DeadlineOverrideAdmin(ProvinceWideMixin, admin.ModelAdmin):
     autocomplete_fields = ["region"]
 
 
-@admin.register(ChangeRecord)
 class ChangeRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Every recorded change, searchable; read-only (history is not edited)."""
 

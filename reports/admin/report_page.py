@@ -18,7 +18,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
 from reports import schema
-from reports.admin_workflow import ApproveForm, ReasonForm
+from reports.admin.report_workflow import ApproveForm, ReasonForm
 from reports.approval import (
     REFUSE,
     AuditBeforeApprovalBusy,

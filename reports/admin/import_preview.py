@@ -12,7 +12,7 @@ from agencies.models import Agency
 from agencies.scope import Scope
 from agencies.services import AgencyNotFound, agency_candidates, agency_find
 from reports import schema
-from reports.admin_import_forms import ReportChoiceForm
+from reports.admin.import_forms import ReportChoiceForm
 from reports.audit.base import Issue
 from reports.cells import STATE_LABELS, CellState, cell_state, display_text
 from reports.grid import GridTable, grids_for

@@ -22,22 +22,19 @@ from agencies.admin_scope import ProvinceImportMixin
 from agencies.models import Agency, Region
 from agencies.scope import scope_for
 from config.routers import replica_reads
-from reports import (
-    admin_audit,  # noqa: F401  (registers the findings admin)
-    selectors,
-)
-from reports.admin_changelist import (
+from reports import selectors
+from reports.admin.import_page import ReportImportViews
+from reports.admin.report_history import ReportHistoryMixin
+from reports.admin.report_list import (
     OpenFindingsFilter,
     ReportListColumnsMixin,
     RevisionFilter,
     with_open_findings,
 )
-from reports.admin_history import ReportHistoryMixin
-from reports.admin_import import ReportImportViews
-from reports.admin_report_page import ReportPageAdminMixin
-from reports.admin_stale import StalePostMixin
-from reports.admin_widgets import TolerantAutocompleteSelect
-from reports.admin_workflow import ReportWorkflowAdminMixin, WithdrawnFilter
+from reports.admin.report_page import ReportPageAdminMixin
+from reports.admin.report_workflow import ReportWorkflowAdminMixin, WithdrawnFilter
+from reports.admin.stale_posts import StalePostMixin
+from reports.admin.widgets import TolerantAutocompleteSelect
 from reports.audit.base import SEVERITY_LABELS
 from reports.audit.runner import AuditAlreadyRunning, AuditScope, audit_run
 from reports.forms import ReportForm
@@ -46,7 +43,6 @@ from reports.paging import IdsFirstPaginator
 from reports.resources import ReportFiguresResource
 
 
-@admin.register(ReportYear)
 class ReportYearAdmin(admin.ModelAdmin):
     list_display = ["year", "layout", "department_deadline", "government_deadline"]
     ordering = ["-year"]
@@ -203,7 +199,6 @@ class TemplateDownloadForm(forms.Form):
         field.widget.choices = field.choices
 
 
-@admin.register(AnnualReport)
 class AnnualReportAdmin(
     StalePostMixin,
     ReportListColumnsMixin,
