@@ -48,3 +48,17 @@ class ProvinceImportMixin:
         return scope_for(request.user).everything and super().has_import_permission(  # type: ignore[misc]
             request
         )
+
+
+class ProvinceWideMixin:
+    """Records that are not tied to one region: only users who see everything see them."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return scope_for(request.user).everything and super().has_module_permission(
+            request
+        )
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return scope_for(request.user).everything and super().has_view_permission(
+            request, obj
+        )

@@ -1,4 +1,4 @@
-"""Admin for audit findings (triage, bulk confirm/dismiss/fix), audit runs and deadlines."""
+"""Admin for audit findings (triage, bulk confirm/dismiss/fix) and audit runs."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from agencies.admin_filters import AgencyRegionFilter
-from agencies.admin_scope import ScopedAdminMixin
-from agencies.scope import scope_for
+from agencies.admin_scope import ProvinceWideMixin, ScopedAdminMixin
 from reports import schema
 from reports.audit.review import (
     REASON_REQUIRED,
@@ -304,20 +303,6 @@ def _item_text(finding: Finding) -> str:
     )
 
 
-class ProvinceWideMixin:
-    """Records that are not tied to one region: only users who see everything see them."""
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return scope_for(request.user).everything and super().has_module_permission(
-            request
-        )
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return scope_for(request.user).everything and super().has_view_permission(
-            request, obj
-        )
-
-
 class AuditRunAdmin(ProvinceWideMixin, admin.ModelAdmin):
     list_display = [
         "pk",
@@ -337,35 +322,4 @@ class AuditRunAdmin(ProvinceWideMixin, admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-
-class DeadlineOverrideAdmin(ProvinceWideMixin, admin.ModelAdmin):
-    list_display = [
-        "region",
-        "report_year",
-        "department_deadline",
-        "government_deadline",
-    ]
-    list_select_related = ["region", "report_year"]
-    autocomplete_fields = ["region"]
-
-
-class ChangeRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    """Every recorded change, searchable; read-only (history is not edited)."""
-
-    scope_agency = "report__agency"
-    list_display = ["at", "action", "report", "user", "reason", "batch"]
-    list_filter = ["action"]
-    list_select_related = ["report", "report__agency", "report__report_year", "user"]
-    search_fields = ["report__agency__name", "reason", "=batch"]
-    readonly_fields = ["report", "action", "user", "at", "changes", "reason", "batch"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

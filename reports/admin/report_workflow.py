@@ -1,4 +1,4 @@
-"""The workflow side of the report admin: scope, who may edit, transitions, history.
+"""The workflow side of the report admin: scope, who may edit, transitions, bulk actions.
 
 A mixin for AnnualReportAdmin, so that the report admin keeps its list and grid while this
 module owns the rules of who may do what to which report.
@@ -6,20 +6,14 @@ module owns the rules of who may do what to which report.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
-
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import FieldDoesNotExist
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from agencies.admin_scope import ScopedAdminMixin
-from reports import schema
+from reports.admin.report_history import change_label, history_entries
 from reports.approval import (
     REFUSE,
     AuditBeforeApprovalBusy,
@@ -28,7 +22,7 @@ from reports.approval import (
     open_errors,
 )
 from reports.editing import EDITABLE_FIELDS, EditResult, report_create, report_edit
-from reports.models import AnnualReport, ChangeRecord, Finding
+from reports.models import AnnualReport
 from reports.workflow import (
     WorkflowError,
     can_edit,
@@ -38,71 +32,6 @@ from reports.workflow import (
 )
 
 Status = AnnualReport.Status
-# Keys of the changes findings_history records: "审核发现 #<id>（<rule>）".
-FINDING_CHANGE_PREFIX = "审核发现"
-
-
-@dataclass(frozen=True)
-class ChangeLine:
-    """One changed field, cell or finding of a history record, named in Chinese."""
-
-    label: str
-    before: Any
-    after: Any
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    """A history record and its changes as the report page lists them."""
-
-    record: ChangeRecord
-    lines: list[ChangeLine]
-
-
-def history_entries(
-    records: list[ChangeRecord], layout: str = schema.Layout.Y2021
-) -> list[HistoryEntry]:
-    """The report's change records with field names, cell paths and status codes put
-    into the words of the form (状态：已提交 → 退回修改, not status: submitted → returned)."""
-    return [
-        HistoryEntry(
-            record,
-            [
-                ChangeLine(
-                    change_label(key, layout),
-                    change_value(key, pair[0]),
-                    change_value(key, pair[1]),
-                )
-                for key, pair in record.changes.items()
-            ],
-        )
-        for record in records
-    ]
-
-
-def change_label(key: str, layout: str) -> str:
-    """A history key in words: a report field's label, a cell's name, or the key."""
-    parts = key.split(".")
-    if len(parts) == 3 and parts[0] in schema.TABLE_LABELS:
-        return schema.cell_label(*parts, layout)
-    try:
-        return str(AnnualReport._meta.get_field(key).verbose_name)
-    except FieldDoesNotExist:
-        return key
-
-
-def change_value(key: str, value: Any) -> Any:
-    """A recorded value in words: status codes by their label, yes/no for flags."""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    labels: dict[str, str] = {}
-    if key == "status":
-        labels = dict(Status.choices)
-    elif key == "layout":
-        labels = schema.LAYOUT_LABELS
-    elif key.startswith(FINDING_CHANGE_PREFIX):
-        labels = dict(Finding.Status.choices)
-    return labels.get(value, value) if isinstance(value, str) else value
 
 
 def report_label(report: AnnualReport) -> str:
@@ -113,29 +42,6 @@ def report_label(report: AnnualReport) -> str:
         f"{report.agency.name} {report.report_year.year}年度{revision}"
         f"（{report.get_status_display()}）"
     )
-
-
-class WithdrawnFilter(admin.SimpleListFilter):
-    """Withdrawn reports leave the list unless asked for; they are never deleted."""
-
-    title = "撤回"
-    parameter_name = "withdrawn"
-
-    def lookups(self, request, model_admin) -> list[tuple[str, str]]:
-        return [("yes", "只看已撤回"), ("all", "全部（含已撤回）")]
-
-    def choices(self, changelist) -> Iterator[dict]:
-        choices = super().choices(changelist)
-        # Without a choice the list hides withdrawn reports: say so, not Django's "全部".
-        yield {**next(choices), "display": "未撤回（默认）"}
-        yield from choices
-
-    def queryset(self, request, queryset: QuerySet) -> QuerySet:
-        if self.value() == "yes":
-            return queryset.filter(withdrawn=True)
-        if self.value() == "all":
-            return queryset
-        return queryset.filter(withdrawn=False)
 
 
 class ReasonForm(forms.Form):

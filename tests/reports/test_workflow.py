@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from agencies.models import Agency, Membership, Region
 from agencies.roles import membership_assign
-from reports.admin.report_workflow import WithdrawnFilter
+from reports.admin.report_list import WithdrawnFilter
 from reports.audit.runner import AuditScope, audit_run
 from reports.models import (
     AnnualReport,
