@@ -145,7 +145,7 @@ def main() -> int:
         )
         client = Client()
         client.force_login(user)
-        base = reverse("admin:reports_annualreport_overview")
+        base = reverse("admin:overview")
         print(f"database: {connection.vendor}; reports: {AnnualReport.objects.count()}")
         print(f"findings: {Finding.objects.count()}; data built in {built:.0f} s")
         pages = {}

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, URLResolver, path
 from django.utils import timezone
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -40,19 +39,6 @@ class ReportExcelAdminMixin(ProvinceImportMixin, ChineseExportMixin, ImportExpor
     import_export_change_list_template = (
         "admin/reports/annualreport/change_list_excel.html"
     )
-
-    def get_urls(self) -> list[URLPattern | URLResolver]:
-        wrap = self.admin_site.admin_view
-        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
-        return [
-            path("template/", wrap(self.template_view), name=f"{prefix}_template"),
-            path(
-                "figures/import/",
-                wrap(self.import_action),
-                name=f"{prefix}_import_figures",
-            ),
-            *super().get_urls(),
-        ]
 
     def get_actions(self, request: HttpRequest) -> dict:
         actions = super().get_actions(request)

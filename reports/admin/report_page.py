@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from reports import schema
@@ -113,7 +113,8 @@ def _button(step: Step, report: AnnualReport) -> StepButton:
 
 
 class ReportPageAdminMixin:
-    """`<id>/move/<step>/` (the workflow buttons) and `<id>/print/` (the print view)."""
+    """The views of `<id>/move/<step>/` (the workflow buttons) and `<id>/print/` (the print
+    view); AnnualReportAdmin.get_urls routes them."""
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         report = self.get_object(request, unquote(object_id))  # type: ignore[attr-defined]
@@ -122,22 +123,6 @@ class ReportPageAdminMixin:
             extra["steps"] = steps_for(request.user, report)
             extra["revision_note"] = revision_note(report)
         return super().change_view(request, object_id, form_url, extra)  # type: ignore[misc]
-
-    def report_page_urls(self) -> list[URLPattern]:
-        wrap = self.admin_site.admin_view  # type: ignore[attr-defined]
-        prefix = "reports_annualreport"
-        return [
-            path(
-                "<path:object_id>/move/<str:step>/",
-                wrap(self.move_view),
-                name=f"{prefix}_move",
-            ),
-            path(
-                "<path:object_id>/print/",
-                wrap(self.print_view),
-                name=f"{prefix}_print",
-            ),
-        ]
 
     def move_view(
         self, request: HttpRequest, object_id: str, step: str

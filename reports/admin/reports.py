@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 from django.utils.text import smart_split, unescape_string_literal
 
 from agencies.admin_filters import AgencyRegionFilter
@@ -147,16 +147,44 @@ class AnnualReportAdmin(
         )
 
     def get_urls(self) -> list[URLPattern | URLResolver]:
-        # The import pages (导入年报) and the overview (总览) come first: "import/" and
-        # "overview/" must not be read as object ids.
-        from reports.overview.views import overview_urls
-
-        return (
-            overview_urls(self)
-            + ReportImportViews(self).get_urls()
-            + self.report_page_urls()
-            + super().get_urls()
-        )
+        """The report admin's own pages, before Django's: "import/", "template/" and
+        the rest must not be read as object ids."""
+        wrap = self.admin_site.admin_view
+        name = f"{self.opts.app_label}_{self.opts.model_name}"
+        imports = ReportImportViews(self)
+        return [
+            # 导入年报: upload, preview (and confirm), discard.
+            path("import/", wrap(imports.upload_view), name=f"{name}_import"),
+            path(
+                "import/<str:token>/",
+                wrap(imports.preview_view),
+                name=f"{name}_import_preview",
+            ),
+            path(
+                "import/<str:token>/discard/",
+                wrap(imports.discard_view),
+                name=f"{name}_import_discard",
+            ),
+            # The report page's workflow buttons and its print view.
+            path(
+                "<path:object_id>/move/<str:step>/",
+                wrap(self.move_view),
+                name=f"{name}_move",
+            ),
+            path(
+                "<path:object_id>/print/",
+                wrap(self.print_view),
+                name=f"{name}_print",
+            ),
+            # 下载填报模板, and the key figures' import (import/ is 导入年报).
+            path("template/", wrap(self.template_view), name=f"{name}_template"),
+            path(
+                "figures/import/",
+                wrap(self.import_action),
+                name=f"{name}_import_figures",
+            ),
+            *super().get_urls(),
+        ]
 
     def get_list_filter(self, request: HttpRequest) -> list:
         # The filters the overview's numbers link to (机关类别, 报送及时性, 本级).

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -32,12 +30,6 @@ INDENT = {
     Region.Level.COUNTY: "　　",
     Region.Level.TOWNSHIP: "　　　",
 }
-
-
-def overview_urls(model_admin: admin.ModelAdmin) -> list[URLPattern]:
-    """The page's URL, for AnnualReportAdmin.get_urls (before the object-id catch-all)."""
-    view = model_admin.admin_site.admin_view(partial(overview_view, model_admin))
-    return [path("overview/", view, name="reports_annualreport_overview")]
 
 
 # --- what the template lays out -----------------------------------------------------------
@@ -90,14 +82,17 @@ def _count(value: int, url: str, css: str = "", note: str = "") -> Cell:
 # --- the view -----------------------------------------------------------------------------
 
 
-def overview_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpResponse:
-    """Coverage, review progress, open findings and trends for a year and region."""
-    if not model_admin.has_view_permission(request):
+def overview_view(site: admin.AdminSite, request: HttpRequest) -> HttpResponse:
+    """Coverage, review progress, open findings and trends for a year and region.
+
+    A page of the admin site (config/admin_site.py); whoever may view the reports in the
+    admin may view it."""
+    if not site.get_model_admin(AnnualReport).has_view_permission(request):
         raise PermissionDenied
     context = {
-        **model_admin.admin_site.each_context(request),
+        **site.each_context(request),
         "title": "总览",
-        "opts": model_admin.model._meta,
+        "opts": AnnualReport._meta,
     }
     years = selectors.report_years()
     if not years:
