@@ -242,7 +242,7 @@ if not DEBUG:
 # that pair out for a cool-off period; the lockout page is Chinese (templates/axes/).
 # Its app config only names the app in Chinese (登录安全) on the admin index.
 INSTALLED_APPS += ["config.apps.AxesConfig"]
-# Our own admin for its records (agencies/admin_axes.py): superusers only, in Chinese.
+# Our own admin for its records (agencies/admin/login_records.py): superusers only, in Chinese.
 AXES_ENABLE_ADMIN = False
 # Last, as axes requires: it turns the lockout raised during login into the response.
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]

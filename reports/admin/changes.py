@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from agencies.admin_scope import ScopedAdminMixin
+from agencies.admin.scoped import ScopedAdminMixin
 
 
 class ChangeRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):

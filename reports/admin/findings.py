@@ -10,8 +10,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from agencies.admin_filters import AgencyRegionFilter
-from agencies.admin_scope import ProvinceWideMixin, ScopedAdminMixin
+from agencies.admin.filters import AgencyRegionFilter
+from agencies.admin.scoped import ProvinceWideMixin, ScopedAdminMixin
 from reports import schema
 from reports.audit.review import (
     REASON_REQUIRED,

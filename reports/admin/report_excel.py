@@ -15,8 +15,8 @@ from django.utils import timezone
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-from agencies.admin_export import ChineseExportMixin
-from agencies.admin_scope import ProvinceImportMixin
+from agencies.admin.export import ChineseExportMixin
+from agencies.admin.scoped import ProvinceImportMixin
 from agencies.models import Agency, Region
 from agencies.scope import scope_for
 from config.routers import replica_reads

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from agencies.admin_scope import ScopedAdminMixin
+from agencies.admin.scoped import ScopedAdminMixin
 from reports.admin.report_history import change_label, history_entries
 from reports.approval import (
     REFUSE,

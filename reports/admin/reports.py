@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.urls import URLPattern, URLResolver, path
 from django.utils.text import smart_split, unescape_string_literal
 
-from agencies.admin_filters import AgencyRegionFilter
+from agencies.admin.filters import AgencyRegionFilter
 from agencies.models import Agency
 from reports import selectors
 from reports.admin.import_page import ReportImportViews

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from agencies.admin_scope import ProvinceWideMixin
+from agencies.admin.scoped import ProvinceWideMixin
 
 
 class ReportYearAdmin(admin.ModelAdmin):

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
 
-from agencies.admin_overview_filters import AgencyOwnRegionFilter
+from agencies.admin.overview_filters import AgencyOwnRegionFilter
 from agencies.models import Agency
 from reports.models import ReportYear
 from reports.overview import expressions as ex

@@ -8,7 +8,7 @@ sees who failed to log in from where, whatever permissions their group holds.
 from __future__ import annotations
 
 from axes.handlers.database import AxesDatabaseHandler
-from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -38,7 +38,6 @@ class SuperuserOnlyAdmin(admin.ModelAdmin):
         return request.user.is_active and request.user.is_superuser
 
 
-@admin.register(AccessAttempt)
 class AccessAttemptAdmin(SuperuserOnlyAdmin):
     list_display = [
         "attempt_time",
@@ -73,7 +72,6 @@ class AccessAttemptAdmin(SuperuserOnlyAdmin):
         self.message_user(request, f"已清理 {count} 条失效的计数。", messages.SUCCESS)
 
 
-@admin.register(AccessLog)
 class AccessLogAdmin(SuperuserOnlyAdmin):
     list_display = ["attempt_time", "logout_time", "username", "ip_address"]
     list_filter = ["attempt_time", "logout_time"]
@@ -88,7 +86,6 @@ class AccessLogAdmin(SuperuserOnlyAdmin):
     ]
 
 
-@admin.register(AccessFailureLog)
 class AccessFailureLogAdmin(SuperuserOnlyAdmin):
     list_display = ["attempt_time", "username", "ip_address", "locked_out"]
     list_filter = ["attempt_time", "locked_out"]
