@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from reports import schema
 from reports.audit.base import SEVERITY_RANK
-from reports.cells import (
+from reports.cell_values import (
     STATE_LABELS,
     CellState,
     cell_state,
@@ -18,8 +18,8 @@ from reports.cells import (
     parse_cell_input,
 )
 from reports.editing import CellChanges, EditConflict, report_lock
-from reports.grid import GridTable, grids_for
 from reports.models import AnnualReport, SectionRow
+from reports.paper_form import GridTable, grids_for
 
 FIELD_PREFIX = "cell__"
 

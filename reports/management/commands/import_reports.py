@@ -40,8 +40,8 @@ ACTION_LABELS = {
 
 
 @dataclass
-class Outcome:
-    """What happened to one report of one document."""
+class ResultLine:
+    """One line of the result table: what happened to one report of one document."""
 
     document: str
     agency: str
@@ -102,7 +102,7 @@ class Command(BaseCommand):
             raise CommandError("没有找到可导入的文件")
         workers = max(1, options["workers"])
         progress = Progress(len(paths), self.stderr, label="导入")
-        outcomes: list[Outcome] = []
+        outcomes: list[ResultLine] = []
         for path, documents in zip(paths, self._parse(paths, workers), strict=True):
             for document in documents:
                 outcomes.extend(self._save(document, override, options))
@@ -126,12 +126,12 @@ class Command(BaseCommand):
 
     def _save(
         self, document: SourceDocument, override: Agency | None, options: dict[str, Any]
-    ) -> list[Outcome]:
+    ) -> list[ResultLine]:
         """Save one document's reports atomically: all of them, or none and why."""
         if document.error is not None:
             error = document.error
             return [
-                Outcome(
+                ResultLine(
                     document.name,
                     "",
                     None,
@@ -146,7 +146,9 @@ class Command(BaseCommand):
             if refusal := year_refusal(report.year):
                 detail = f"{errors.label(errors.INVALID_YEAR)}：{refusal}（可用 --year 指定）"
                 return [
-                    Outcome(document.name, report.agency, report.year, "failed", detail)
+                    ResultLine(
+                        document.name, report.agency, report.year, "failed", detail
+                    )
                 ]
             try:
                 planned.append((report, override or agency_find(report.agency)))
@@ -156,7 +158,9 @@ class Command(BaseCommand):
                     "（可用 --agency 指定，或先在机关名录中添加）"
                 )
                 return [
-                    Outcome(document.name, report.agency, report.year, "failed", detail)
+                    ResultLine(
+                        document.name, report.agency, report.year, "failed", detail
+                    )
                 ]
         if options["dry_run"]:
             return [self._check(document, r, a, options) for r, a in planned]
@@ -172,7 +176,7 @@ class Command(BaseCommand):
                         replace=options.get("allow_replace", False),
                     )
                     outcomes.append(
-                        Outcome(
+                        ResultLine(
                             document.name,
                             agency.name,
                             report.year,
@@ -182,7 +186,7 @@ class Command(BaseCommand):
                     )
         except ImportBlocked as exc:
             detail = f"{errors.label(exc.code)}：{exc}"
-            return [Outcome(document.name, "", None, "failed", detail)]
+            return [ResultLine(document.name, "", None, "failed", detail)]
         return outcomes
 
     def _check(
@@ -191,7 +195,7 @@ class Command(BaseCommand):
         report: ParsedReport,
         agency: Agency,
         options: dict[str, Any],
-    ) -> Outcome:
+    ) -> ResultLine:
         """--dry-run: what saving would do, refusals included, without saving."""
         plan = import_plan(
             current=current_report(agency, report.year),
@@ -201,11 +205,11 @@ class Command(BaseCommand):
         )
         if plan.action == "refused":
             detail = f"{errors.label(errors.UNDER_REVIEW)}：{plan.label}"
-            return Outcome(document.name, agency.name, report.year, "failed", detail)
+            return ResultLine(document.name, agency.name, report.year, "failed", detail)
         detail = "；".join(filter(None, [plan.label, _warning_count(report)]))
-        return Outcome(document.name, agency.name, report.year, "checked", detail)
+        return ResultLine(document.name, agency.name, report.year, "checked", detail)
 
-    def _report(self, outcomes: list[Outcome]) -> None:
+    def _report(self, outcomes: list[ResultLine]) -> None:
         """A table of results per file, a summary, and a non-zero exit if a file failed."""
         self.stdout.write(f"{'文件':<30} {'机关':<20} {'年度':<6} {'结果':<12} 说明")
         for o in outcomes:
