@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from agencies.models import Region
-from reports.demo import DEMO_ANOMALIES, MISSING
+from reports.fixtures.demo import DEMO_ANOMALIES, MISSING
 from reports.models import AnnualReport, Finding, ReportYear
 
 pytestmark = pytest.mark.django_db

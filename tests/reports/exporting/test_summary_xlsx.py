@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from agencies.models import Agency, Region
 from reports import schema
 from reports.audit.runner import AuditScope, audit_run
-from reports.demo import MISSING
 from reports.exporting import xlsx_style as xs
 from reports.exporting.summary_xlsx import SUMMARY_SHEETS, build_summary
+from reports.fixtures.demo import MISSING
 from reports.models import AnnualReport, Finding, Table3Row
 from reports.models.sections import ROW_MODELS
 from reports.paper_form import grids_for

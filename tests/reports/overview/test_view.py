@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from agencies.models import Agency, Region
 from reports.audit.runner import AuditScope, audit_run
-from reports.demo import MISSING
+from reports.fixtures.demo import MISSING
 from reports.models import AnnualReport, Finding, Table3Row
 from reports.services import report_cells_update
 from reports.workflow import report_withdraw
