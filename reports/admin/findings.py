@@ -6,13 +6,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from agencies.admin.filters import AgencyRegionFilter
 from agencies.admin.scoped import ProvinceWideMixin, ScopedAdminMixin
 from reports import schema
+from reports.admin.reason_page import ReasonForm, reason_page
 from reports.audit.review import (
     REASON_REQUIRED,
     ReviewError,
@@ -96,14 +96,6 @@ class FindingForm(forms.ModelForm):
             if problem is not None:
                 self.add_error("reason", problem)
         return data
-
-
-class ReviewForm(forms.Form):
-    reason = forms.CharField(
-        label="理由",
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        required=False,
-    )
 
 
 # action name -> (status, verb)
@@ -251,7 +243,7 @@ class FindingAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def _review(self, request, queryset, action: str) -> HttpResponse | None:
         """First show the selection with a reason box; on the second post, record it."""
         status, verb = REVIEW_ACTIONS[action]
-        form = ReviewForm(request.POST if "apply" in request.POST else None)
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
         findings = list(queryset.select_related("agency", "report"))
         fixed = sum(1 for f in findings if f.status == Status.FIXED)
         if form.is_bound and form.is_valid():
@@ -275,22 +267,20 @@ class FindingAdmin(ScopedAdminMixin, admin.ModelAdmin):
                         messages.WARNING,
                     )
                 return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"{verb}审核发现",
-            "verb": verb,
-            "items": [_item_text(f) for f in findings],
-            "selected": [f.pk for f in findings],
-            "form": form,
-            "action": action,
-            "opts": self.model._meta,
-            "changelist_url": reverse("admin:reports_finding_changelist"),
-            "reason_required": status in REASON_REQUIRED,
-            "reason_label": "理由",
-            "note": REASON_REQUIRED.get(status, ""),
-            "skipped": fixed,
-        }
-        return TemplateResponse(request, "admin/reports/reason_form.html", context)
+        return reason_page(
+            request,
+            self,
+            title=f"{verb}审核发现",
+            verb=verb,
+            items=[_item_text(f) for f in findings],
+            form=form,
+            selected=[f.pk for f in findings],
+            action=action,
+            reason_required=status in REASON_REQUIRED,
+            reason_label="理由",
+            note=REASON_REQUIRED.get(status, ""),
+            skipped=fixed,
+        )
 
 
 def _item_text(finding: Finding) -> str:

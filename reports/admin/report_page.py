@@ -18,7 +18,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports import schema
-from reports.admin.report_workflow import ApproveForm, ReasonForm
+from reports.admin.reason_page import (
+    ApproveForm,
+    ReasonForm,
+    reason_page,
+    report_label,
+    report_name,
+)
 from reports.approval import (
     REFUSE,
     AuditBeforeApprovalBusy,
@@ -202,29 +208,24 @@ class ReportPageAdminMixin:
         errors = (
             open_errors([report.pk]).get(report.pk) if step.key == "accept" else None
         )
-        label = f"{report.agency.name} {report.report_year.year}年度"
-        if report.revision > 1:
-            label += f" 第 {report.revision} 版"
-        context = {
-            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
-            "title": f"{step.label}：{label}",
-            "verb": step.label,
-            "items": [f"{label}（{report.get_status_display()}）"],
-            "flagged": [(label, errors)] if errors else [],
-            "form": form,
-            "form_action": request.path,
-            "hidden": [("version", report.version)],
-            "opts": self.opts,  # type: ignore[attr-defined]
-            "changelist_url": reverse("admin:reports_annualreport_changelist"),
-            "cancel_url": page,
-            "reason_required": True,
-            "reason_label": "原因"
+        label = report_name(report)
+        return reason_page(
+            request,
+            self,  # type: ignore[arg-type]
+            title=f"{step.label}：{label}",
+            verb=step.label,
+            items=[report_label(report)],
+            form=form,
+            flagged=[(label, errors)] if errors else [],
+            form_action=request.path,
+            hidden=[("version", report.version)],
+            cancel_url=page,
+            reason_label="原因"
             if step.key == "withdraw"
             else "理由（填报单位将看到这段意见）"
             if step.key == "return"
             else "理由",
-        }
-        return TemplateResponse(request, "admin/reports/reason_form.html", context)
+        )
 
     def print_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The report as the paper form prints it: A4, no admin around it."""

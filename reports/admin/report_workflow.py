@@ -6,13 +6,17 @@ module owns the rules of who may do what to which report.
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import reverse
 
 from agencies.admin.scoped import ScopedAdminMixin
+from reports.admin.reason_page import (
+    ApproveForm,
+    ReasonForm,
+    reason_page,
+    report_label,
+)
 from reports.admin.report_history import change_label, history_entries
 from reports.approval import (
     REFUSE,
@@ -32,44 +36,6 @@ from reports.workflow import (
 )
 
 Status = AnnualReport.Status
-
-
-def report_label(report: AnnualReport) -> str:
-    """How a bulk action names a report: agency, year, revision when not the first,
-    status (the list may hold two revisions of one year)."""
-    revision = f" 第 {report.revision} 版" if report.revision > 1 else ""
-    return (
-        f"{report.agency.name} {report.report_year.year}年度{revision}"
-        f"（{report.get_status_display()}）"
-    )
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label="意见或理由",
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 70}),
-        required=False,
-    )
-
-
-class ApproveForm(forms.Form):
-    """Approving despite open errors: an explicit confirmation and the reason for it."""
-
-    confirm = forms.BooleanField(
-        label="我已逐条查看上述错误，确认仍审核通过",
-        error_messages={"required": "请勾选确认：这份年报尚有未处理的错误"},
-    )
-    reason = forms.CharField(
-        label="理由（记入变更记录）",
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 70}),
-        error_messages={"required": "带错误审核通过必须填写理由"},
-    )
-
-    def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError("带错误审核通过必须填写理由")
-        return reason
 
 
 class ReportWorkflowAdminMixin(ScopedAdminMixin):
@@ -249,17 +215,14 @@ class ReportWorkflowAdminMixin(ScopedAdminMixin):
         self, request, reports: list[AnnualReport], verb: str, form, **extra
     ) -> TemplateResponse:
         """The page between choosing an action and doing it: the rows, the reason."""
-        context = {
-            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
-            "title": f"{verb}年报",
-            "verb": verb,
-            "items": [report_label(r) for r in reports],
-            "selected": [r.pk for r in reports],
-            "form": form,
-            "action": request.POST.get("action"),
-            "opts": self.model._meta,  # type: ignore[attr-defined]
-            "changelist_url": reverse("admin:reports_annualreport_changelist"),
-            "reason_required": True,
+        return reason_page(
+            request,
+            self,  # type: ignore[arg-type]
+            title=f"{verb}年报",
+            verb=verb,
+            items=[report_label(r) for r in reports],
+            form=form,
+            selected=[r.pk for r in reports],
+            action=request.POST.get("action"),
             **extra,
-        }
-        return TemplateResponse(request, "admin/reports/reason_form.html", context)
+        )
