@@ -26,6 +26,7 @@ from reports.importing.intake.sources import (
 from reports.importing.parsed import ParsedReport
 from reports.importing.plan import current_report, import_plan
 from reports.importing.years import year_refusal
+from reports.management.options import agency_option
 from reports.management.progress import Progress
 from reports.models import AnnualReport, ChangeRecord
 
@@ -93,7 +94,7 @@ class Command(BaseCommand):
             refusal := year_refusal(options["year"])
         ):
             raise CommandError(f"--year：{refusal}")
-        override = self._agency_override(options.get("agency"))
+        override = agency_option(options.get("agency"))
         try:
             paths = list(expand_paths(options["paths"]))
         except SourceError as exc:
@@ -108,14 +109,6 @@ class Command(BaseCommand):
                 outcomes.extend(self._save(document, override, options))
             progress.step(path.name)
         self._report(outcomes)
-
-    def _agency_override(self, name: str | None) -> Agency | None:
-        if not name:
-            return None
-        try:
-            return agency_find(name)
-        except AgencyNotFound as exc:
-            raise CommandError(f"--agency：{exc}") from exc
 
     def _parse(self, paths: list[Path], workers: int) -> Iterator[list[SourceDocument]]:
         """Documents per path, in order; parsing (CPU-bound, no database) runs in processes."""
