@@ -17,7 +17,7 @@ from reports.cell_values import (
     display_text,
     parse_cell_input,
 )
-from reports.editing import CellChanges, EditConflict, report_lock
+from reports.editing import EDITABLE_FIELDS, CellChanges, EditConflict, report_lock
 from reports.models import AnnualReport, SectionRow
 from reports.paper_form import GridTable, grids_for
 
@@ -38,19 +38,9 @@ class ReportForm(forms.ModelForm):
 
     class Meta:
         model = AnnualReport
-        fields = [
-            "agency",
-            "report_year",
-            "layout",
-            "status",
-            "title",
-            "publication_date",
-            "source_url",
-            "overview",
-            "problems",
-            "other_matters",
-            "raw_text",
-        ]
+        # What a hand edit may change; the status moves only through the workflow (the
+        # admin shows it read-only).
+        fields = list(EDITABLE_FIELDS)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
