@@ -14,6 +14,16 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+# What every axes record holds about the request that tried to log in.
+REQUEST_FIELDS = [
+    "username",
+    "ip_address",
+    "user_agent",
+    "http_accept",
+    "path_info",
+    "attempt_time",
+]
+
 
 class SuperuserOnlyAdmin(admin.ModelAdmin):
     """Read-only records only superusers see; nothing is added or edited by hand."""
@@ -48,17 +58,7 @@ class AccessAttemptAdmin(SuperuserOnlyAdmin):
         "path_info",
     ]
     list_filter = ["attempt_time"]
-    readonly_fields = [
-        "username",
-        "ip_address",
-        "user_agent",
-        "http_accept",
-        "path_info",
-        "attempt_time",
-        "get_data",
-        "post_data",
-        "failures_since_start",
-    ]
+    readonly_fields = [*REQUEST_FIELDS, "get_data", "post_data", "failures_since_start"]
     actions = ["clean_up_expired"]
 
     @admin.display(description="状态")
@@ -75,26 +75,10 @@ class AccessAttemptAdmin(SuperuserOnlyAdmin):
 class AccessLogAdmin(SuperuserOnlyAdmin):
     list_display = ["attempt_time", "logout_time", "username", "ip_address"]
     list_filter = ["attempt_time", "logout_time"]
-    readonly_fields = [
-        "username",
-        "ip_address",
-        "user_agent",
-        "http_accept",
-        "path_info",
-        "attempt_time",
-        "logout_time",
-    ]
+    readonly_fields = [*REQUEST_FIELDS, "logout_time"]
 
 
 class AccessFailureLogAdmin(SuperuserOnlyAdmin):
     list_display = ["attempt_time", "username", "ip_address", "locked_out"]
     list_filter = ["attempt_time", "locked_out"]
-    readonly_fields = [
-        "username",
-        "ip_address",
-        "user_agent",
-        "http_accept",
-        "path_info",
-        "attempt_time",
-        "locked_out",
-    ]
+    readonly_fields = [*REQUEST_FIELDS, "locked_out"]
