@@ -31,7 +31,6 @@ from agencies.models import Agency
 from agencies.scope import Scope, scope_for
 from agencies.services import agency_upsert
 from reports.admin.import_forms import ReportChoiceForm, UploadForm
-from reports.admin.import_forms import paste_normalize as paste_normalize
 from reports.admin.import_preview import (
     PreviewDocument,
     PreviewItem,
@@ -56,8 +55,6 @@ OUTCOME_LABELS: dict[str, str] = {
     "drafted": "新版次草稿（审核通过的版次继续有效）",
     "skipped": "跳过（同一文件已导入）",
 }
-# The refusals' Chinese names (kept in reports.importing.errors).
-ERROR_LABELS: dict[str, str] = errors.LABELS
 # A pasted text is staged as this .txt document (the name shown in the preview and history).
 PASTE_NAME = "粘贴文本.txt"
 
