@@ -1,4 +1,4 @@
-"""App configs the project adjusts for third-party apps."""
+"""App configs the project adjusts for apps it does not own (django-axes, Django's admin)."""
 
 from __future__ import annotations
 
