@@ -4,7 +4,7 @@
         --reports 100000
 
 The reports are the demo province's plus generate_synthetic's national data set (2019-2025),
-with realistic figures and a share of inconsistent reports (bench/synthetic.py). A test database is created and destroyed around the run; the
+with realistic figures and a share of inconsistent reports (bench/datasets.py). A test database is created and destroyed around the run; the
 configured database is never touched. Prints the load time, the audit time, findings by
 severity and peak memory. Target: a full audit of 100,000 reports in under 60 s.
 """
@@ -31,7 +31,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from bench.synthetic import synthetic, throwaway_database  # noqa: E402
+from bench.datasets import synthetic, throwaway_database  # noqa: E402
 from reports.audit.runner import AuditScope, audit_run  # noqa: E402
 
 

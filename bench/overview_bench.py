@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/reports_h7 \
         .venv/bin/python bench/overview_bench.py --reports 100000
 
-The reports are the demo province's plus generate_synthetic's (bench/synthetic.py), and
+The reports are the demo province's plus generate_synthetic's (bench/datasets.py), and
 audited once so that the findings panel has findings to count. The page is requested through
 Django's test client as a superuser, for the whole tree and for two cities: the first
 request with an empty trend cache (cold), then the median of several requests (warm), each
@@ -42,7 +42,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import get_runner, setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from bench.synthetic import synthetic, throwaway_database  # noqa: E402
+from bench.datasets import synthetic, throwaway_database  # noqa: E402
 from reports.audit.runner import AuditScope, audit_run  # noqa: E402
 from reports.models import AnnualReport, Finding  # noqa: E402
 
@@ -145,7 +145,7 @@ def main() -> int:
         )
         client = Client()
         client.force_login(user)
-        base = reverse("admin:reports_annualreport_overview")
+        base = reverse("admin:overview")
         print(f"database: {connection.vendor}; reports: {AnnualReport.objects.count()}")
         print(f"findings: {Finding.objects.count()}; data built in {built:.0f} s")
         pages = {}

@@ -35,7 +35,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from bench.synthetic import throwaway_database  # noqa: E402
+from bench.datasets import throwaway_database  # noqa: E402
 from reports.models import AnnualReport  # noqa: E402
 
 

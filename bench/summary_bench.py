@@ -4,7 +4,7 @@
         --reports 100000
 
 The workbook covers one report year, so about N reports are built in that year and N in the
-year before (for 同比) with bench/synthetic.py (the demo province plus generate_synthetic's
+year before (for 同比) with bench/datasets.py (the demo province plus generate_synthetic's
 national data); the audit is run first
 so that 审核问题 has its realistic share of findings. A test database is created and
 destroyed around the run; the configured database is never touched. Prints the build time,
@@ -33,7 +33,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from bench.synthetic import synthetic, throwaway_database  # noqa: E402
+from bench.datasets import synthetic, throwaway_database  # noqa: E402
 from reports.audit.runner import AuditScope, audit_run  # noqa: E402
 from reports.models import AnnualReport  # noqa: E402
 

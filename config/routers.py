@@ -25,8 +25,8 @@ REPLICA = "replica"
 # (a login just written must be seen by the next request).
 REPLICA_APPS = frozenset({"agencies", "reports"})
 # GET requests to these views read from the replica (the summary action is a POST: it
-# says so itself in reports/admin.py).
-REPLICA_VIEWS = frozenset({"admin:reports_annualreport_overview"})
+# says so itself in reports/admin/report_excel.py).
+REPLICA_VIEWS = frozenset({"admin:overview"})
 
 _replica_reads: ContextVar[bool] = ContextVar("replica_reads", default=False)
 

@@ -57,7 +57,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin with the project's site (config/admin_site.py).
+    "config.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -250,7 +251,7 @@ if not DEBUG:
 # that pair out for a cool-off period; the lockout page is Chinese (templates/axes/).
 # Its app config only names the app in Chinese (登录安全) on the admin index.
 INSTALLED_APPS += ["config.apps.AxesConfig"]
-# Our own admin for its records (agencies/admin_axes.py): superusers only, in Chinese.
+# Our own admin for its records (agencies/admin/login_records.py): superusers only, in Chinese.
 AXES_ENABLE_ADMIN = False
 # Last, as axes requires: it turns the lockout raised during login into the response.
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]

@@ -1,14 +1,8 @@
-"""URL configuration: the admin is the application."""
+"""URL configuration: the admin is the application (its site: config/admin_site.py)."""
 
 from django.contrib import admin
 from django.urls import path
 from django.views.generic import RedirectView
-
-admin.site.site_header = "政府信息公开工作年度报告管理系统"
-# The admin is the whole site: no "查看站点" link leading back to itself.
-admin.site.site_url = None
-admin.site.site_title = "年报管理系统"
-admin.site.index_title = "年报管理"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),

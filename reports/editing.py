@@ -17,7 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from reports.cells import CellValue, display_text
+from reports.cell_values import CellValue, display_text
 from reports.history import change_record
 from reports.models import AnnualReport, ChangeRecord
 from reports.models.sections import ROW_MODELS

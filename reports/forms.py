@@ -10,16 +10,16 @@ from django.db.models import QuerySet
 
 from reports import schema
 from reports.audit.base import SEVERITY_RANK
-from reports.cells import (
+from reports.cell_values import (
     STATE_LABELS,
     CellState,
     cell_state,
     display_text,
     parse_cell_input,
 )
-from reports.editing import CellChanges, EditConflict, report_lock
-from reports.grid import GridTable, grids_for
+from reports.editing import EDITABLE_FIELDS, CellChanges, EditConflict, report_lock
 from reports.models import AnnualReport, SectionRow
+from reports.paper_form import GridTable, grids_for
 
 FIELD_PREFIX = "cell__"
 
@@ -38,19 +38,9 @@ class ReportForm(forms.ModelForm):
 
     class Meta:
         model = AnnualReport
-        fields = [
-            "agency",
-            "report_year",
-            "layout",
-            "status",
-            "title",
-            "publication_date",
-            "source_url",
-            "overview",
-            "problems",
-            "other_matters",
-            "raw_text",
-        ]
+        # What a hand edit may change; the status moves only through the workflow (the
+        # admin shows it read-only).
+        fields = list(EDITABLE_FIELDS)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -20,7 +20,7 @@ from import_export import fields, resources, widgets
 
 from agencies.resources import SheetExportMixin
 from reports import schema, selectors
-from reports.cells import display_text, parse_cell_input
+from reports.cell_values import display_text, parse_cell_input
 from reports.models import AnnualReport
 from reports.services import report_cells_update
 from reports.summary_selectors import KEY_FIGURES, KeyFigure

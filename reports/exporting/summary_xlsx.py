@@ -27,8 +27,8 @@ from reports import summary_selectors as sel
 from reports.audit.base import SEVERITY_LABELS
 from reports.audit.rules import rule_title
 from reports.exporting import xlsx_style as xs
-from reports.grid import GridTable, grids_for
 from reports.models import AnnualReport, Finding
+from reports.paper_form import GridTable, grids_for
 
 SUMMARY_SHEETS = (
     "说明",

@@ -3,7 +3,7 @@
 The layout (which sheet, which cell holds which table cell, which label sits where) is
 defined here once, by `template_layout()`; the importer (reports/importing/extract/xlsx.py)
 reads a filled template back through the same definition. Plain Python over reports.schema
-and reports.grid, no ORM: the caller passes what a pre-filled template should show.
+and reports.paper_form, no ORM: the caller passes what a pre-filled template should show.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from reports import schema
 from reports.exporting import xlsx_style as xs
-from reports.grid import GridTable, grids_for
+from reports.paper_form import GridTable, grids_for
 
 TEMPLATE_MARK = "政府信息公开工作年度报告填报模板"
 TEMPLATE_VERSION = 1

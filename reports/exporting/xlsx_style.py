@@ -1,5 +1,5 @@
 """What every workbook of the system shares: fonts, borders, print setup, and drawing the
-paper form's grids (reports/grid.py) as merged cells.
+paper form's grids (reports/paper_form.py) as merged cells.
 
 Workbooks are written in openpyxl's write-only mode, so a sheet is drawn on a Canvas (cells
 by position, merges) and flushed row by row; large lists append rows directly. Strings are
@@ -31,7 +31,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from reports.grid import GridCell, GridTable
+from reports.paper_form import GridCell, GridTable
 
 SONG = "宋体"
 FANGSONG = "仿宋"

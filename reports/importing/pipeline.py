@@ -14,6 +14,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from reports.importing import errors, interchange
 from reports.importing.errors import ImportRefused
@@ -202,14 +203,20 @@ def _decode(kind: str, data: bytes, name: str) -> Decoded:
     return charsets.decode_plain(data, name)
 
 
-def _from_json(data: bytes, name: str) -> ParsedReport:
+def json_load(data: bytes, name: str) -> Any:
+    """The JSON value of an interchange file (one report or a list of them); a file that
+    is not JSON is refused with the line and column where it stops being JSON."""
     try:
-        payload = json.loads(decode_text(data, name))
+        return json.loads(decode_text(data, name))
     except json.JSONDecodeError as exc:
         raise ImportRefused(
             errors.CORRUPT_FILE,
             f"“{name}”不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）",
         ) from exc
+
+
+def _from_json(data: bytes, name: str) -> ParsedReport:
+    payload = json_load(data, name)
     try:
         return interchange.from_interchange(payload)
     except interchange.InterchangeError as exc:

@@ -6,11 +6,11 @@ from django.contrib import admin
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
 
-from agencies.admin_overview_filters import AgencyOwnRegionFilter
+from agencies.admin.overview_filters import AgencyOwnRegionFilter
 from agencies.models import Agency
-from reports.models import ReportYear
+from reports.models import UNRESOLVED_FINDING, ReportYear
 from reports.overview import expressions as ex
-from reports.overview.selectors import ACTIVE_FINDING, deadlines_for
+from reports.overview.selectors import deadlines_for
 
 __all__ = [
     "AgencyKindFilter",
@@ -91,9 +91,9 @@ class OpenFindingFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() == "1":
-            return queryset.filter(status__in=ACTIVE_FINDING)
+            return queryset.filter(status__in=UNRESOLVED_FINDING)
         if self.value() == "0":
-            return queryset.exclude(status__in=ACTIVE_FINDING)
+            return queryset.exclude(status__in=UNRESOLVED_FINDING)
         return queryset
 
 

@@ -55,7 +55,7 @@ class Links:
         params: dict[str, object] = {"year": year or self.year.year}
         if region:
             params["region"] = region
-        return _url("admin:reports_annualreport_overview", **params)
+        return _url("admin:overview", **params)
 
     def _where(self, place: Place | None) -> dict[str, str]:
         if place is not None:

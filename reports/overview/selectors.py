@@ -37,7 +37,6 @@ from reports.overview import expressions as ex
 from reports.totals import OUTCOMES, REVIEW_BLOCKS, TOTAL_FIELDS, totals_sums
 
 FIRST_TREND_YEAR = 2019
-ACTIVE_FINDING = UNRESOLVED_FINDING  # the name the overview's modules use
 SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 
@@ -306,7 +305,7 @@ def open_findings(*, year: ReportYear, regions: RegionView) -> OpenFindings:
     findings = Finding.objects.filter(
         Q(report__isnull=True) | Q(report__in_force=True),
         year=year.year,
-        status__in=ACTIVE_FINDING,
+        status__in=UNRESOLVED_FINDING,
     )
     if regions.chosen is not None:
         findings = findings.filter(agency__region__path__startswith=regions.path)

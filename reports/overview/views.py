@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -34,18 +32,12 @@ INDENT = {
 }
 
 
-def overview_urls(model_admin: admin.ModelAdmin) -> list[URLPattern]:
-    """The page's URL, for AnnualReportAdmin.get_urls (before the object-id catch-all)."""
-    view = model_admin.admin_site.admin_view(partial(overview_view, model_admin))
-    return [path("overview/", view, name="reports_annualreport_overview")]
-
-
 # --- what the template lays out -----------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Cell:
-    """A number and the list behind it (text cells have no URL)."""
+class Figure:
+    """A number and the list behind it (text figures have no URL)."""
 
     value: int | str
     url: str = ""
@@ -55,15 +47,20 @@ class Cell:
 
 @dataclass(frozen=True)
 class Line:
+    """A row of a figure table: a region, an agency kind or a year, and its figures."""
+
     label: str
-    cells: list[Cell]
+    cells: list[Figure]
     url: str = ""  # drill-down into this region
     css: str = ""
     hint: str = ""
 
 
 @dataclass(frozen=True)
-class Grid:
+class FigureTable:
+    """A table of figures with its caption, the head of its label column and its columns
+    (not the paper form's grid: that is reports.paper_form)."""
+
     caption: str
     head: str
     columns: list[str]
@@ -77,27 +74,30 @@ class Panel:
 
     key: str
     title: str
-    grids: list[Grid]
+    grids: list[FigureTable]
     note: str = ""
     charts: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _count(value: int, url: str, css: str = "", note: str = "") -> Cell:
+def _count(value: int, url: str, css: str = "", note: str = "") -> Figure:
     # A zero in a warning column is good news: only non-zero ones are highlighted.
-    return Cell(value, url, css if value else "", note)
+    return Figure(value, url, css if value else "", note)
 
 
 # --- the view -----------------------------------------------------------------------------
 
 
-def overview_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpResponse:
-    """Coverage, review progress, open findings and trends for a year and region."""
-    if not model_admin.has_view_permission(request):
+def overview_view(site: admin.AdminSite, request: HttpRequest) -> HttpResponse:
+    """Coverage, review progress, open findings and trends for a year and region.
+
+    A page of the admin site (config/admin_site.py); whoever may view the reports in the
+    admin may view it."""
+    if not site.get_model_admin(AnnualReport).has_view_permission(request):
         raise PermissionDenied
     context = {
-        **model_admin.admin_site.each_context(request),
+        **site.each_context(request),
         "title": "总览",
-        "opts": model_admin.model._meta,
+        "opts": AnnualReport._meta,
     }
     years = selectors.report_years()
     if not years:
@@ -180,14 +180,14 @@ def _deadline_note(year: ReportYear, deadlines, today) -> str:
     return note + "。"
 
 
-def _headline(total, progress, findings, links: Links) -> list[tuple[str, Cell]]:
+def _headline(total, progress, findings, links: Links) -> list[tuple[str, Figure]]:
     errors = findings.total.get("error", 0)
     accepted = progress.total.get(AnnualReport.Status.ACCEPTED, 0)
     return [
-        ("应报机关", Cell(total.due, links.agencies())),
+        ("应报机关", Figure(total.due, links.agencies())),
         (
             "已报送",
-            Cell(
+            Figure(
                 total.received,
                 links.reports(timeliness="received"),
                 note=f"{total.rate:.0f}%" if total.rate is not None else "",
@@ -203,7 +203,7 @@ def _headline(total, progress, findings, links: Links) -> list[tuple[str, Cell]]
         ),
         (
             "审核通过",
-            Cell(accepted, links.reports(status__exact=AnnualReport.Status.ACCEPTED)),
+            Figure(accepted, links.reports(status__exact=AnnualReport.Status.ACCEPTED)),
         ),
         (
             "未了结的错误",
@@ -235,14 +235,14 @@ _COVERAGE_HEADS = {
 
 def _coverage_cells(
     row: selectors.CoverageRow, keys: Sequence[str], place: Place | None, **where
-) -> list[Cell]:
+) -> list[Figure]:
     links: Links = where.pop("links")
     kind = where.pop("kind", None)
     agency_kind = {"kind__exact": kind} if kind else {}
     report_kind = {"kind": kind} if kind else {}
     cells = [
-        Cell(row.due, links.agencies(place, **agency_kind)),
-        Cell(
+        Figure(row.due, links.agencies(place, **agency_kind)),
+        Figure(
             row.received,
             links.reports(place, timeliness="received", **report_kind),
             note=f"{row.rate:.0f}%" if row.rate is not None else "",
@@ -257,13 +257,13 @@ def _coverage_cells(
     return cells
 
 
-def _coverage_grids(coverage: selectors.Coverage, links: Links) -> list[Grid]:
+def _coverage_grids(coverage: selectors.Coverage, links: Links) -> list[FigureTable]:
     keys = _coverage_columns(coverage.total)
     columns = ["应报机关", "已报送（报送率）", *(_COVERAGE_HEADS[k] for k in keys)]
     total = Line(
         "合计", _coverage_cells(coverage.total, keys, None, links=links), css="total"
     )
-    by_place = Grid(
+    by_place = FigureTable(
         "按地区",
         "地区",
         columns,
@@ -279,7 +279,7 @@ def _coverage_grids(coverage: selectors.Coverage, links: Links) -> list[Grid]:
         ]
         + [total],
     )
-    by_kind = Grid(
+    by_kind = FigureTable(
         "按机关类别",
         "机关类别",
         columns,
@@ -292,14 +292,14 @@ def _coverage_grids(coverage: selectors.Coverage, links: Links) -> list[Grid]:
     return [by_place, by_kind]
 
 
-def _progress_grid(progress: selectors.ReviewProgress, links: Links) -> Grid:
-    def cells(counts: dict[str, int], place: Place | None) -> list[Cell]:
+def _progress_grid(progress: selectors.ReviewProgress, links: Links) -> FigureTable:
+    def cells(counts: dict[str, int], place: Place | None) -> list[Figure]:
         return [
-            Cell(counts.get(status, 0), links.reports(place, status__exact=status))
+            Figure(counts.get(status, 0), links.reports(place, status__exact=status))
             for status, _ in progress.statuses
-        ] + [Cell(sum(counts.values()), links.reports(place))]
+        ] + [Figure(sum(counts.values()), links.reports(place))]
 
-    return Grid(
+    return FigureTable(
         "按地区（现行版次年报，按审核状态）",
         "地区",
         [label for _, label in progress.statuses] + ["合计"],
@@ -311,8 +311,8 @@ def _progress_grid(progress: selectors.ReviewProgress, links: Links) -> Grid:
     )
 
 
-def _rule_grid(findings: selectors.OpenFindings, links: Links) -> Grid:
-    return Grid(
+def _rule_grid(findings: selectors.OpenFindings, links: Links) -> FigureTable:
+    return FigureTable(
         "按规则",
         "规则",
         ["严重程度", "未了结"],
@@ -320,11 +320,11 @@ def _rule_grid(findings: selectors.OpenFindings, links: Links) -> Grid:
             Line(
                 f"{r.rule}　{r.title}",
                 [
-                    Cell(
+                    Figure(
                         SEVERITY_LABELS.get(r.severity, r.severity),
                         css=f"sev-{r.severity}",
                     ),
-                    Cell(
+                    Figure(
                         r.count, links.findings(rule=r.rule, severity__exact=r.severity)
                     ),
                 ],
@@ -337,8 +337,8 @@ def _rule_grid(findings: selectors.OpenFindings, links: Links) -> Grid:
     )
 
 
-def _finding_place_grid(findings: selectors.OpenFindings, links: Links) -> Grid:
-    def cells(counts: dict[str, int], place: Place | None) -> list[Cell]:
+def _finding_place_grid(findings: selectors.OpenFindings, links: Links) -> FigureTable:
+    def cells(counts: dict[str, int], place: Place | None) -> list[Figure]:
         return [
             _count(
                 counts.get(s, 0),
@@ -346,9 +346,9 @@ def _finding_place_grid(findings: selectors.OpenFindings, links: Links) -> Grid:
                 "bad" if s == "error" else "",
             )
             for s in selectors.SEVERITIES
-        ] + [Cell(sum(counts.values()), links.findings(place))]
+        ] + [Figure(sum(counts.values()), links.findings(place))]
 
-    return Grid(
+    return FigureTable(
         "按地区（错误多的在前）",
         "地区",
         [SEVERITY_LABELS[s] for s in selectors.SEVERITIES] + ["合计"],
@@ -423,7 +423,7 @@ def _trend_charts(
 
 def _trend_grid(
     trends: selectors.Trends, years: Sequence[ReportYear], region: Region | None
-) -> Grid:
+) -> FigureTable:
     urls = _year_urls(trends, years, region)
     series = [
         ("年报份数", trends.reports),
@@ -436,13 +436,13 @@ def _trend_grid(
     lines = []
     for i, on_year in enumerate(trends.years):
         if trends.reports[i] is None:
-            cells = [Cell("—", css="nodata") for _ in series]
+            cells = [Figure("—", css="nodata") for _ in series]
             lines.append(Line(f"{on_year}", cells, hint="未设该报告年度"))
         else:
             lines.append(
-                Line(f"{on_year}", [Cell(values[i], urls[i]) for _, values in series])
+                Line(f"{on_year}", [Figure(values[i], urls[i]) for _, values in series])
             )
-    return Grid(
+    return FigureTable(
         "历年数据（表三、表四合计；点击数字查看该年度年报）",
         "年度",
         [label for label, _ in series],

@@ -49,7 +49,7 @@ def test_a_403_shows_the_projects_own_message(django_user_model):
     )
     client = Client()
     client.force_login(user)
-    response = client.get(reverse("admin:reports_annualreport_overview"))
+    response = client.get(reverse("admin:overview"))
     assert response.status_code == 403
     page = response.content.decode()
     assert "无权访问（403）" in page

@@ -20,7 +20,6 @@ from openpyxl import load_workbook
 from PIL import Image, ImageDraw
 
 from agencies.models import Agency, Membership, Region
-from reports.admin_import import ERROR_LABELS
 from reports.importing import errors
 from reports.models import AnnualReport
 from tests.e2e.conftest import (
@@ -264,7 +263,7 @@ def test_scanned_pdf_is_refused_with_a_clear_message(
 
     refusal = page.locator(".refusal")
     expect(refusal).to_contain_text("no_text_layer")
-    expect(refusal).to_contain_text(ERROR_LABELS[errors.NO_TEXT_LAYER])
+    expect(refusal).to_contain_text(errors.LABELS[errors.NO_TEXT_LAYER])
     expect(refusal).to_contain_text("扫描件")
     intro = page.locator(".import-intro")
     expect(intro).to_contain_text("1 个文件无法读取")

@@ -14,7 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from reports import schema
-from reports.admin_import import PASTE_NAME, paste_normalize
+from reports.admin.import_forms import paste_normalize
+from reports.admin.import_page import PASTE_NAME
 from reports.importing.intake.sources import read_bytes
 from reports.models import AnnualReport
 from tests.factories import make_agency

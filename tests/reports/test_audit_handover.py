@@ -14,7 +14,7 @@ from tests.factories import cell, full_tables, make_agency, make_report
 
 pytestmark = pytest.mark.django_db
 Status = AnnualReport.Status
-OVERVIEW = "/admin/reports/annualreport/overview/"
+OVERVIEW = "/admin/overview/"
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from reports.audit.runner import AuditAlreadyRunning, AuditScope, audit_run
-from reports.demo import DEMO_ANOMALIES, MISSING
+from reports.fixtures.demo import DEMO_ANOMALIES, MISSING
 from reports.models import AnnualReport, AuditRun, ChangeRecord, Finding, Table4Row
 from reports.services import report_cells_update
 from reports.workflow import report_withdraw

@@ -10,8 +10,8 @@ from django.http import HttpRequest
 
 from agencies.models import Agency, Region
 from reports import schema
-from reports.demo import DEMO_ANOMALIES, MISSING, demo_reports
 from reports.exporting.json import report_to_parsed
+from reports.fixtures.demo import DEMO_ANOMALIES, MISSING, demo_reports
 from reports.models import AnnualReport
 from reports.selectors import reports_in_scope
 

@@ -15,12 +15,12 @@ from django.test import Client
 from django.urls import reverse
 
 from agencies.models import Region
-from reports.demo import DEMO_ANOMALIES, MISSING
+from reports.fixtures.demo import DEMO_ANOMALIES, MISSING
 from reports.models import AnnualReport, Finding, ReportYear
 
 pytestmark = pytest.mark.django_db
 REPO = Path(__file__).resolve().parents[2]
-OVERVIEW = reverse("admin:reports_annualreport_overview")
+OVERVIEW = reverse("admin:overview")
 FINDINGS = reverse("admin:reports_finding_changelist")
 REPORTS = reverse("admin:reports_annualreport_changelist")
 

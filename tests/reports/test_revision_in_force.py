@@ -126,9 +126,7 @@ def test_the_revision_filter_offers_the_revisions_in_force(revised):
 
 def test_the_overviews_report_counts_lead_to_the_revisions_in_force(revised):
     client = revised.client
-    response = client.get(
-        reverse("admin:reports_annualreport_overview"), {"year": "2024"}
-    )
+    response = client.get(reverse("admin:overview"), {"year": "2024"})
     assert response.status_code == 200
     checked = 0
     for _, cell in response.context["headline"]:

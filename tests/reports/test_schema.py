@@ -1,7 +1,7 @@
 """The canonical keys of spec sections 2-4, and the paper-form grid drawn from them."""
 
 from reports import schema
-from reports.grid import grids_for
+from reports.paper_form import grids_for
 
 
 def test_table3_has_25_rows_in_2021_and_23_in_2019():

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from agencies.models import Agency, Membership, Region
 from agencies.roles import membership_assign
-from reports.admin_workflow import WithdrawnFilter
+from reports.admin.report_list import WithdrawnFilter
 from reports.audit.runner import AuditScope, audit_run
 from reports.models import (
     AnnualReport,
@@ -491,7 +491,7 @@ def test_finding_review_status_changes_are_recorded(people):
 
 
 def test_the_overview_follows_the_scope(people):
-    url = reverse("admin:reports_annualreport_overview")
+    url = reverse("admin:overview")
     page = _client(people.reviewer).get(url)
     assert page.status_code == 200
     text = page.content.decode()

@@ -17,11 +17,11 @@ from pathlib import Path, PurePosixPath
 
 from reports.importing import errors
 from reports.importing.errors import ImportRefused
-from reports.importing.intake.detect import decode_text, is_office_file
+from reports.importing.intake.detect import is_office_file
 from reports.importing.intake.sandbox import Limits, run_isolated
 from reports.importing.interchange import InterchangeError, from_interchange
 from reports.importing.parsed import ParsedReport, SourceInfo
-from reports.importing.pipeline import parse_bytes
+from reports.importing.pipeline import json_load, parse_bytes
 
 DOCUMENT_SUFFIXES = frozenset(
     {
@@ -145,13 +145,7 @@ def _parse_document(data: bytes, name: str, max_bytes: int) -> list[ParsedReport
 
 def read_json_list(data: bytes, name: str) -> list[ParsedReport]:
     """Reports from an interchange JSON file holding a list of report objects."""
-    try:
-        items = json.loads(decode_text(data, name))
-    except json.JSONDecodeError as exc:
-        raise ImportRefused(
-            errors.CORRUPT_FILE,
-            f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}",
-        ) from exc
+    items = json_load(data, name)
     if not items:
         raise ImportRefused(errors.INVALID_INTERCHANGE, "文件中没有年报")
     reports = []

@@ -9,8 +9,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from agencies.models import Region
-from agencies.services import AgencyNotFound, agency_find
 from reports.audit.base import SEVERITY_LABELS, SEVERITY_RANK
 from reports.audit.rules import CATALOGUE, rule_title
 from reports.audit.runner import (
@@ -19,6 +17,7 @@ from reports.audit.runner import (
     audit_run,
     open_findings,
 )
+from reports.management.options import agency_option, region_option
 from reports.management.progress import Progress
 
 
@@ -86,21 +85,12 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def _scope(self, options: dict[str, Any]) -> AuditScope:
-        region = agency = None
-        if options.get("region"):
-            region = Region.objects.filter(code=options["region"]).first()
-            if region is None:
-                raise CommandError(
-                    f"--region：没有区划代码为 {options['region']} 的区划"
-                )
-        if options.get("agency"):
-            try:
-                agency = agency_find(options["agency"])
-            except AgencyNotFound as exc:
-                raise CommandError(f"--agency：{exc}") from exc
         rules = frozenset(options["rule"]) if options.get("rule") else None
         return AuditScope(
-            year=options.get("year"), region=region, agency=agency, rules=rules
+            year=options.get("year"),
+            region=region_option(options.get("region")),
+            agency=agency_option(options.get("agency")),
+            rules=rules,
         )
 
     def _findings(self, scope: AuditScope):

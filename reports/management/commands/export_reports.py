@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from agencies.models import Region
 from reports.exporting.json import reports_to_json
+from reports.management.options import region_option
 from reports.selectors import reports_in_scope
 
 
@@ -31,13 +31,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         output = _output_path(options.get("output"))
-        region = None
-        if options.get("region"):
-            region = Region.objects.filter(code=options["region"]).first()
-            if region is None:
-                raise CommandError(
-                    f"--region：没有区划代码为 {options['region']} 的区划"
-                )
+        region = region_option(options.get("region"))
         reports = reports_in_scope(year=options.get("year"), region=region)
         data = list(reports_to_json(reports.iterator(chunk_size=500)))
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"

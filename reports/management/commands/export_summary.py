@@ -10,9 +10,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from agencies.models import Region
 from config.routers import replica_reads
 from reports.exporting.summary_xlsx import build_summary
+from reports.management.options import region_option
 from reports.models import AnnualReport
 from reports.summary_selectors import SummaryScope
 
@@ -39,13 +39,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        region = None
-        if options.get("region"):
-            region = Region.objects.filter(code=options["region"]).first()
-            if region is None:
-                raise CommandError(
-                    f"--region：没有区划代码为 {options['region']} 的区划"
-                )
+        region = region_option(options.get("region"))
         output = Path(options["output"])
         if output.suffix.lower() != ".xlsx":
             raise CommandError("--output 应为 .xlsx 文件")

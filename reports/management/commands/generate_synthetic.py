@@ -10,11 +10,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
 from agencies.models import Agency, Region
+from reports.fixtures.synthetic import draw, plan
 from reports.importing.apply import build_rows, money_unit, report_year_ensure
 from reports.management.progress import Progress
 from reports.models import AnnualReport, ChangeRecord, Finding
 from reports.models.sections import ROW_MODELS
-from reports.synthetic import draw, plan
 from reports.totals import totals_of
 
 BATCH = 2000

@@ -26,6 +26,7 @@ from reports.importing.intake.sources import (
 from reports.importing.parsed import ParsedReport
 from reports.importing.plan import current_report, import_plan
 from reports.importing.years import year_refusal
+from reports.management.options import agency_option
 from reports.management.progress import Progress
 from reports.models import AnnualReport, ChangeRecord
 
@@ -40,8 +41,8 @@ ACTION_LABELS = {
 
 
 @dataclass
-class Outcome:
-    """What happened to one report of one document."""
+class ResultLine:
+    """One line of the result table: what happened to one report of one document."""
 
     document: str
     agency: str
@@ -94,7 +95,7 @@ class Command(BaseCommand):
             refusal := year_refusal(options["year"])
         ):
             raise CommandError(f"--year：{refusal}")
-        override = self._agency_override(options.get("agency"))
+        override = agency_option(options.get("agency"))
         try:
             paths = list(expand_paths(options["paths"]))
         except SourceError as exc:
@@ -103,20 +104,12 @@ class Command(BaseCommand):
             raise CommandError("没有找到可导入的文件")
         workers = max(1, options["workers"])
         progress = Progress(len(paths), self.stderr, label="导入")
-        outcomes: list[Outcome] = []
+        outcomes: list[ResultLine] = []
         for path, documents in zip(paths, self._parse(paths, workers), strict=True):
             for document in documents:
                 outcomes.extend(self._save(document, override, options))
             progress.step(path.name)
         self._report(outcomes)
-
-    def _agency_override(self, name: str | None) -> Agency | None:
-        if not name:
-            return None
-        try:
-            return agency_find(name)
-        except AgencyNotFound as exc:
-            raise CommandError(f"--agency：{exc}") from exc
 
     def _parse(self, paths: list[Path], workers: int) -> Iterator[list[SourceDocument]]:
         """Documents per path, in order; parsing (CPU-bound, no database) runs in processes."""
@@ -127,12 +120,12 @@ class Command(BaseCommand):
 
     def _save(
         self, document: SourceDocument, override: Agency | None, options: dict[str, Any]
-    ) -> list[Outcome]:
+    ) -> list[ResultLine]:
         """Save one document's reports atomically: all of them, or none and why."""
         if document.error is not None:
             error = document.error
             return [
-                Outcome(
+                ResultLine(
                     document.name,
                     "",
                     None,
@@ -147,7 +140,9 @@ class Command(BaseCommand):
             if refusal := year_refusal(report.year):
                 detail = f"{errors.label(errors.INVALID_YEAR)}：{refusal}（可用 --year 指定）"
                 return [
-                    Outcome(document.name, report.agency, report.year, "failed", detail)
+                    ResultLine(
+                        document.name, report.agency, report.year, "failed", detail
+                    )
                 ]
             try:
                 planned.append((report, override or agency_find(report.agency)))
@@ -157,7 +152,9 @@ class Command(BaseCommand):
                     "（可用 --agency 指定，或先在机关名录中添加）"
                 )
                 return [
-                    Outcome(document.name, report.agency, report.year, "failed", detail)
+                    ResultLine(
+                        document.name, report.agency, report.year, "failed", detail
+                    )
                 ]
         if options["dry_run"]:
             return [self._check(document, r, a, options) for r, a in planned]
@@ -173,7 +170,7 @@ class Command(BaseCommand):
                         replace=options.get("allow_replace", False),
                     )
                     outcomes.append(
-                        Outcome(
+                        ResultLine(
                             document.name,
                             agency.name,
                             report.year,
@@ -183,7 +180,7 @@ class Command(BaseCommand):
                     )
         except ImportBlocked as exc:
             detail = f"{errors.label(exc.code)}：{exc}"
-            return [Outcome(document.name, "", None, "failed", detail)]
+            return [ResultLine(document.name, "", None, "failed", detail)]
         return outcomes
 
     def _check(
@@ -192,7 +189,7 @@ class Command(BaseCommand):
         report: ParsedReport,
         agency: Agency,
         options: dict[str, Any],
-    ) -> Outcome:
+    ) -> ResultLine:
         """--dry-run: what saving would do, refusals included, without saving."""
         plan = import_plan(
             current=current_report(agency, report.year),
@@ -202,11 +199,11 @@ class Command(BaseCommand):
         )
         if plan.action == "refused":
             detail = f"{errors.label(errors.UNDER_REVIEW)}：{plan.label}"
-            return Outcome(document.name, agency.name, report.year, "failed", detail)
+            return ResultLine(document.name, agency.name, report.year, "failed", detail)
         detail = "；".join(filter(None, [plan.label, _warning_count(report)]))
-        return Outcome(document.name, agency.name, report.year, "checked", detail)
+        return ResultLine(document.name, agency.name, report.year, "checked", detail)
 
-    def _report(self, outcomes: list[Outcome]) -> None:
+    def _report(self, outcomes: list[ResultLine]) -> None:
         """A table of results per file, a summary, and a non-zero exit if a file failed."""
         self.stdout.write(f"{'文件':<30} {'机关':<20} {'年度':<6} {'结果':<12} 说明")
         for o in outcomes:

@@ -12,8 +12,14 @@ from agencies.models import Agency, AgencyAlias, Membership, Region
 from agencies.services import agency_upsert, region_upsert
 from reports.audit.base import SEVERITY_LABELS
 from reports.audit.runner import AuditAlreadyRunning, AuditScope, audit_run
-from reports.demo import DEMO_ANOMALIES, REGIONS, YEARS, demo_agencies, demo_reports
-from reports.demo_accounts import DEMO_PROVINCE, demo_logins_ensure
+from reports.fixtures.demo import (
+    DEMO_ANOMALIES,
+    REGIONS,
+    YEARS,
+    demo_agencies,
+    demo_reports,
+)
+from reports.fixtures.demo_accounts import DEMO_PROVINCE, demo_logins_ensure
 from reports.importing.apply import report_apply, report_year_ensure
 from reports.models import UNRESOLVED_FINDING, AnnualReport, DeadlineOverride, Finding
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from reports import schema
 from reports.audit.base import ReportFacts
-from reports.demo import REGIONS, demo_agencies, demo_reports
+from reports.fixtures.demo import REGIONS, demo_agencies, demo_reports
 from reports.importing.interchange import from_interchange
 from reports.importing.parsed import ParsedCell, ParsedReport, Tables
 

@@ -8,7 +8,7 @@ import pytest
 
 from reports.audit.base import AgencyDue, Severity
 from reports.audit.rules import run_report_rules, run_scope_rules
-from reports.demo import DEMO_ANOMALIES, MISSING, YEARS, demo_agencies
+from reports.fixtures.demo import DEMO_ANOMALIES, MISSING, YEARS, demo_agencies
 from tests.reports.audit.builders import demo_deadline, demo_facts
 
 SEEDED = {(a.agency, a.year, a.rule) for a in DEMO_ANOMALIES}

@@ -11,7 +11,7 @@ from django.db.models import Count, Sum
 from agencies.models import Agency, Region
 from reports.audit.facts import Deadlines
 from reports.audit.runner import AuditScope, audit_run
-from reports.demo import DEMO_ANOMALIES, MISSING
+from reports.fixtures.demo import DEMO_ANOMALIES, MISSING
 from reports.models import (
     AnnualReport,
     DeadlineOverride,

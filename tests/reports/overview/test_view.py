@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from agencies.models import Agency, Region
 from reports.audit.runner import AuditScope, audit_run
-from reports.demo import MISSING
+from reports.fixtures.demo import MISSING
 from reports.models import AnnualReport, Finding, Table3Row
 from reports.services import report_cells_update
 from reports.workflow import report_withdraw
@@ -21,7 +21,7 @@ from tests.factories import make_agency, make_region, make_report
 
 pytestmark = pytest.mark.django_db
 
-URL = "/admin/reports/annualreport/overview/"
+URL = "/admin/overview/"
 
 
 def _page(client: Client, **params):
@@ -223,6 +223,23 @@ def test_a_user_without_view_permission_is_refused(db, django_user_model):
     client.force_login(user)
     assert client.get(URL).status_code == 403
     assert URL not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page(db):
+    response = Client().get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_the_overview_is_a_page_of_the_admin_site(db):
+    assert URL == reverse("admin:overview")
+
+
+def test_the_old_address_redirects_with_its_query_string(db, admin_client_logged_in):
+    old = "/admin/reports/annualreport/overview/?year=2023&region=320800"
+    response = admin_client_logged_in.get(old)
+    assert response.status_code == 301
+    assert response["Location"] == f"{URL}?year=2023&region=320800"
 
 
 def test_an_empty_database_says_what_to_do(db, admin_client_logged_in):

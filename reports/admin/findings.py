@@ -1,4 +1,4 @@
-"""Admin for audit findings (triage, bulk confirm/dismiss/fix), audit runs and deadlines."""
+"""Admin for audit findings (triage, bulk confirm/dismiss/fix) and audit runs."""
 
 from __future__ import annotations
 
@@ -6,14 +6,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from agencies.admin_filters import AgencyRegionFilter
-from agencies.admin_scope import ScopedAdminMixin
-from agencies.scope import scope_for
+from agencies.admin.filters import AgencyRegionFilter
+from agencies.admin.scoped import ProvinceWideMixin, ScopedAdminMixin
 from reports import schema
+from reports.admin.reason_page import ReasonForm, reason_page
 from reports.audit.review import (
     REASON_REQUIRED,
     ReviewError,
@@ -21,7 +20,7 @@ from reports.audit.review import (
     review_problem,
 )
 from reports.audit.rules import CATALOGUE, rule_label, rule_title
-from reports.models import AuditRun, ChangeRecord, DeadlineOverride, Finding
+from reports.models import Finding
 from reports.overview.filters import FINDING_FILTERS
 
 SEVERITY_COLOURS = {"error": "#ba2121", "warning": "#b36b00", "info": "#417690"}
@@ -99,14 +98,6 @@ class FindingForm(forms.ModelForm):
         return data
 
 
-class ReviewForm(forms.Form):
-    reason = forms.CharField(
-        label="理由",
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        required=False,
-    )
-
-
 # action name -> (status, verb)
 REVIEW_ACTIONS: dict[str, tuple[str, str]] = {
     "confirm_findings": (Status.CONFIRMED, "确认"),
@@ -116,7 +107,6 @@ REVIEW_ACTIONS: dict[str, tuple[str, str]] = {
 }
 
 
-@admin.register(Finding)
 class FindingAdmin(ScopedAdminMixin, admin.ModelAdmin):
     form = FindingForm
     list_display = [
@@ -253,7 +243,7 @@ class FindingAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def _review(self, request, queryset, action: str) -> HttpResponse | None:
         """First show the selection with a reason box; on the second post, record it."""
         status, verb = REVIEW_ACTIONS[action]
-        form = ReviewForm(request.POST if "apply" in request.POST else None)
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
         findings = list(queryset.select_related("agency", "report"))
         fixed = sum(1 for f in findings if f.status == Status.FIXED)
         if form.is_bound and form.is_valid():
@@ -277,22 +267,20 @@ class FindingAdmin(ScopedAdminMixin, admin.ModelAdmin):
                         messages.WARNING,
                     )
                 return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"{verb}审核发现",
-            "verb": verb,
-            "items": [_item_text(f) for f in findings],
-            "selected": [f.pk for f in findings],
-            "form": form,
-            "action": action,
-            "opts": self.model._meta,
-            "changelist_url": reverse("admin:reports_finding_changelist"),
-            "reason_required": status in REASON_REQUIRED,
-            "reason_label": "理由",
-            "note": REASON_REQUIRED.get(status, ""),
-            "skipped": fixed,
-        }
-        return TemplateResponse(request, "admin/reports/reason_form.html", context)
+        return reason_page(
+            request,
+            self,
+            title=f"{verb}审核发现",
+            verb=verb,
+            items=[_item_text(f) for f in findings],
+            form=form,
+            selected=[f.pk for f in findings],
+            action=action,
+            reason_required=status in REASON_REQUIRED,
+            reason_label="理由",
+            note=REASON_REQUIRED.get(status, ""),
+            skipped=fixed,
+        )
 
 
 def _item_text(finding: Finding) -> str:
@@ -305,21 +293,6 @@ def _item_text(finding: Finding) -> str:
     )
 
 
-class ProvinceWideMixin:
-    """Records that are not tied to one region: only users who see everything see them."""
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return scope_for(request.user).everything and super().has_module_permission(
-            request
-        )
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return scope_for(request.user).everything and super().has_view_permission(
-            request, obj
-        )
-
-
-@admin.register(AuditRun)
 class AuditRunAdmin(ProvinceWideMixin, admin.ModelAdmin):
     list_display = [
         "pk",
@@ -339,37 +312,4 @@ class AuditRunAdmin(ProvinceWideMixin, admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-
-@admin.register(DeadlineOverride)
-class DeadlineOverrideAdmin(ProvinceWideMixin, admin.ModelAdmin):
-    list_display = [
-        "region",
-        "report_year",
-        "department_deadline",
-        "government_deadline",
-    ]
-    list_select_related = ["region", "report_year"]
-    autocomplete_fields = ["region"]
-
-
-@admin.register(ChangeRecord)
-class ChangeRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    """Every recorded change, searchable; read-only (history is not edited)."""
-
-    scope_agency = "report__agency"
-    list_display = ["at", "action", "report", "user", "reason", "batch"]
-    list_filter = ["action"]
-    list_select_related = ["report", "report__agency", "report__report_year", "user"]
-    search_fields = ["report__agency__name", "reason", "=batch"]
-    readonly_fields = ["report", "action", "user", "at", "changes", "reason", "batch"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

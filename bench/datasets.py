@@ -3,9 +3,9 @@
     with throwaway_database():
         synthetic(100_000)
 
-generate_synthetic (reports/synthetic.py) draws the reports with the demo's generator, so the
-figures are realistic in shape and a share of reports is inconsistent; the demo province is
-seeded first so that benchmarks can name its regions (淮安市, 宿迁市). The database is a test
+generate_synthetic (reports/fixtures/synthetic.py) draws the reports with the demo's
+generator, so the figures are realistic in shape and a share of reports is inconsistent;
+the demo province is seeded first so that benchmarks can name its regions (淮安市, 宿迁市). The database is a test
 database created and destroyed around the block: the configured database is never touched.
 Import after django.setup().
 """

@@ -8,11 +8,21 @@ sees who failed to log in from where, whatever permissions their group holds.
 from __future__ import annotations
 
 from axes.handlers.database import AxesDatabaseHandler
-from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+
+# What every axes record holds about the request that tried to log in.
+REQUEST_FIELDS = [
+    "username",
+    "ip_address",
+    "user_agent",
+    "http_accept",
+    "path_info",
+    "attempt_time",
+]
 
 
 class SuperuserOnlyAdmin(admin.ModelAdmin):
@@ -38,7 +48,6 @@ class SuperuserOnlyAdmin(admin.ModelAdmin):
         return request.user.is_active and request.user.is_superuser
 
 
-@admin.register(AccessAttempt)
 class AccessAttemptAdmin(SuperuserOnlyAdmin):
     list_display = [
         "attempt_time",
@@ -49,17 +58,7 @@ class AccessAttemptAdmin(SuperuserOnlyAdmin):
         "path_info",
     ]
     list_filter = ["attempt_time"]
-    readonly_fields = [
-        "username",
-        "ip_address",
-        "user_agent",
-        "http_accept",
-        "path_info",
-        "attempt_time",
-        "get_data",
-        "post_data",
-        "failures_since_start",
-    ]
+    readonly_fields = [*REQUEST_FIELDS, "get_data", "post_data", "failures_since_start"]
     actions = ["clean_up_expired"]
 
     @admin.display(description="状态")
@@ -73,31 +72,13 @@ class AccessAttemptAdmin(SuperuserOnlyAdmin):
         self.message_user(request, f"已清理 {count} 条失效的计数。", messages.SUCCESS)
 
 
-@admin.register(AccessLog)
 class AccessLogAdmin(SuperuserOnlyAdmin):
     list_display = ["attempt_time", "logout_time", "username", "ip_address"]
     list_filter = ["attempt_time", "logout_time"]
-    readonly_fields = [
-        "username",
-        "ip_address",
-        "user_agent",
-        "http_accept",
-        "path_info",
-        "attempt_time",
-        "logout_time",
-    ]
+    readonly_fields = [*REQUEST_FIELDS, "logout_time"]
 
 
-@admin.register(AccessFailureLog)
 class AccessFailureLogAdmin(SuperuserOnlyAdmin):
     list_display = ["attempt_time", "username", "ip_address", "locked_out"]
     list_filter = ["attempt_time", "locked_out"]
-    readonly_fields = [
-        "username",
-        "ip_address",
-        "user_agent",
-        "http_accept",
-        "path_info",
-        "attempt_time",
-        "locked_out",
-    ]
+    readonly_fields = [*REQUEST_FIELDS, "locked_out"]

@@ -1,4 +1,4 @@
-"""The report list's revision filter and its column and filter of open audit findings.
+"""The report list's filters (revision, withdrawn, open findings) and its findings column.
 
 The list shows the current revision of each report unless asked for the revisions in force
 (what the overview counts and links to) or for all: an old revision beside its successor
@@ -141,3 +141,26 @@ class ReportListColumnsMixin:
                 if n
             ),
         )
+
+
+class WithdrawnFilter(admin.SimpleListFilter):
+    """Withdrawn reports leave the list unless asked for; they are never deleted."""
+
+    title = "撤回"
+    parameter_name = "withdrawn"
+
+    def lookups(self, request, model_admin) -> list[tuple[str, str]]:
+        return [("yes", "只看已撤回"), ("all", "全部（含已撤回）")]
+
+    def choices(self, changelist) -> Iterator[dict]:
+        choices = super().choices(changelist)
+        # Without a choice the list hides withdrawn reports: say so, not Django's "全部".
+        yield {**next(choices), "display": "未撤回（默认）"}
+        yield from choices
+
+    def queryset(self, request, queryset: QuerySet) -> QuerySet:
+        if self.value() == "yes":
+            return queryset.filter(withdrawn=True)
+        if self.value() == "all":
+            return queryset
+        return queryset.filter(withdrawn=False)

@@ -2,22 +2,93 @@
 
 Every change to a report is recorded by the services (imports, cell edits, workflow moves,
 findings), so Django's LogEntry table knows almost none of them and its history page said
-there was no history beside a report page that listed five changes.
+there was no history beside a report page that listed five changes. The records are put
+into the words of the form here, for this page and for the report page's own history list.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from reports.admin_workflow import history_entries
+from reports import schema
+from reports.models import AnnualReport, ChangeRecord, Finding
 from reports.revision_state import revision_label
 
 HISTORY_PER_PAGE = 100
+Status = AnnualReport.Status
+# Keys of the changes findings_history records: "审核发现 #<id>（<rule>）".
+FINDING_CHANGE_PREFIX = "审核发现"
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    """One changed field, cell or finding of a history record, named in Chinese."""
+
+    label: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """A history record and its changes as the report page lists them."""
+
+    record: ChangeRecord
+    lines: list[ChangeLine]
+
+
+def history_entries(
+    records: list[ChangeRecord], layout: str = schema.Layout.Y2021
+) -> list[HistoryEntry]:
+    """The report's change records with field names, cell paths and status codes put
+    into the words of the form (状态：已提交 → 退回修改, not status: submitted → returned)."""
+    return [
+        HistoryEntry(
+            record,
+            [
+                ChangeLine(
+                    change_label(key, layout),
+                    change_value(key, pair[0]),
+                    change_value(key, pair[1]),
+                )
+                for key, pair in record.changes.items()
+            ],
+        )
+        for record in records
+    ]
+
+
+def change_label(key: str, layout: str) -> str:
+    """A history key in words: a report field's label, a cell's name, or the key."""
+    parts = key.split(".")
+    if len(parts) == 3 and parts[0] in schema.TABLE_LABELS:
+        return schema.cell_label(*parts, layout)
+    try:
+        return str(AnnualReport._meta.get_field(key).verbose_name)
+    except FieldDoesNotExist:
+        return key
+
+
+def change_value(key: str, value: Any) -> Any:
+    """A recorded value in words: status codes by their label, yes/no for flags."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    labels: dict[str, str] = {}
+    if key == "status":
+        labels = dict(Status.choices)
+    elif key == "layout":
+        labels = schema.LAYOUT_LABELS
+    elif key.startswith(FINDING_CHANGE_PREFIX):
+        labels = dict(Finding.Status.choices)
+    return labels.get(value, value) if isinstance(value, str) else value
 
 
 class ReportHistoryMixin:

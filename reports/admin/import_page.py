@@ -24,15 +24,14 @@ from django.http import (
     QueryDict,
 )
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from agencies.models import Agency
 from agencies.scope import Scope, scope_for
 from agencies.services import agency_upsert
-from reports.admin_import_forms import ReportChoiceForm, UploadForm
-from reports.admin_import_forms import paste_normalize as paste_normalize
-from reports.admin_import_preview import (
+from reports.admin.import_forms import ReportChoiceForm, UploadForm
+from reports.admin.import_preview import (
     PreviewDocument,
     PreviewItem,
     carried_over,
@@ -56,8 +55,6 @@ OUTCOME_LABELS: dict[str, str] = {
     "drafted": "新版次草稿（审核通过的版次继续有效）",
     "skipped": "跳过（同一文件已导入）",
 }
-# The refusals' Chinese names (kept in reports.importing.errors).
-ERROR_LABELS: dict[str, str] = errors.LABELS
 # A pasted text is staged as this .txt document (the name shown in the preview and history).
 PASTE_NAME = "粘贴文本.txt"
 
@@ -71,29 +68,13 @@ def staging_root() -> Path:
 
 
 class ReportImportViews:
-    """The import pages of AnnualReportAdmin: upload, preview (and confirm), discard."""
+    """The import pages of AnnualReportAdmin: upload, preview (and confirm), discard;
+    AnnualReportAdmin.get_urls routes them."""
 
     def __init__(self, model_admin: admin.ModelAdmin) -> None:
         self.model_admin = model_admin
         self.admin_site = model_admin.admin_site
         self.opts = model_admin.model._meta
-
-    def get_urls(self) -> list[URLPattern]:
-        wrap = self.admin_site.admin_view
-        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
-        return [
-            path("import/", wrap(self.upload_view), name=f"{prefix}_import"),
-            path(
-                "import/<str:token>/",
-                wrap(self.preview_view),
-                name=f"{prefix}_import_preview",
-            ),
-            path(
-                "import/<str:token>/discard/",
-                wrap(self.discard_view),
-                name=f"{prefix}_import_discard",
-            ),
-        ]
 
     def upload_view(self, request: HttpRequest) -> HttpResponse:
         """The upload form; a valid upload is parsed, staged, and shown as a preview."""

@@ -1,4 +1,4 @@
-"""The workflow side of the report admin: scope, who may edit, transitions, history.
+"""The workflow side of the report admin: scope, who may edit, transitions, bulk actions.
 
 A mixin for AnnualReportAdmin, so that the report admin keeps its list and grid while this
 module owns the rules of who may do what to which report.
@@ -6,20 +6,18 @@ module owns the rules of who may do what to which report.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
-
-from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import FieldDoesNotExist
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import reverse
 
-from agencies.admin_scope import ScopedAdminMixin
-from reports import schema
+from agencies.admin.scoped import ScopedAdminMixin
+from reports.admin.reason_page import (
+    ApproveForm,
+    ReasonForm,
+    reason_page,
+    report_label,
+)
+from reports.admin.report_history import change_label, history_entries
 from reports.approval import (
     REFUSE,
     AuditBeforeApprovalBusy,
@@ -28,7 +26,7 @@ from reports.approval import (
     open_errors,
 )
 from reports.editing import EDITABLE_FIELDS, EditResult, report_create, report_edit
-from reports.models import AnnualReport, ChangeRecord, Finding
+from reports.models import AnnualReport
 from reports.workflow import (
     WorkflowError,
     can_edit,
@@ -38,132 +36,6 @@ from reports.workflow import (
 )
 
 Status = AnnualReport.Status
-# Keys of the changes findings_history records: "审核发现 #<id>（<rule>）".
-FINDING_CHANGE_PREFIX = "审核发现"
-
-
-@dataclass(frozen=True)
-class ChangeLine:
-    """One changed field, cell or finding of a history record, named in Chinese."""
-
-    label: str
-    before: Any
-    after: Any
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    """A history record and its changes as the report page lists them."""
-
-    record: ChangeRecord
-    lines: list[ChangeLine]
-
-
-def history_entries(
-    records: list[ChangeRecord], layout: str = schema.Layout.Y2021
-) -> list[HistoryEntry]:
-    """The report's change records with field names, cell paths and status codes put
-    into the words of the form (状态：已提交 → 退回修改, not status: submitted → returned)."""
-    return [
-        HistoryEntry(
-            record,
-            [
-                ChangeLine(
-                    change_label(key, layout),
-                    change_value(key, pair[0]),
-                    change_value(key, pair[1]),
-                )
-                for key, pair in record.changes.items()
-            ],
-        )
-        for record in records
-    ]
-
-
-def change_label(key: str, layout: str) -> str:
-    """A history key in words: a report field's label, a cell's name, or the key."""
-    parts = key.split(".")
-    if len(parts) == 3 and parts[0] in schema.TABLE_LABELS:
-        return schema.cell_label(*parts, layout)
-    try:
-        return str(AnnualReport._meta.get_field(key).verbose_name)
-    except FieldDoesNotExist:
-        return key
-
-
-def change_value(key: str, value: Any) -> Any:
-    """A recorded value in words: status codes by their label, yes/no for flags."""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    labels: dict[str, str] = {}
-    if key == "status":
-        labels = dict(Status.choices)
-    elif key == "layout":
-        labels = schema.LAYOUT_LABELS
-    elif key.startswith(FINDING_CHANGE_PREFIX):
-        labels = dict(Finding.Status.choices)
-    return labels.get(value, value) if isinstance(value, str) else value
-
-
-def report_label(report: AnnualReport) -> str:
-    """How a bulk action names a report: agency, year, revision when not the first,
-    status (the list may hold two revisions of one year)."""
-    revision = f" 第 {report.revision} 版" if report.revision > 1 else ""
-    return (
-        f"{report.agency.name} {report.report_year.year}年度{revision}"
-        f"（{report.get_status_display()}）"
-    )
-
-
-class WithdrawnFilter(admin.SimpleListFilter):
-    """Withdrawn reports leave the list unless asked for; they are never deleted."""
-
-    title = "撤回"
-    parameter_name = "withdrawn"
-
-    def lookups(self, request, model_admin) -> list[tuple[str, str]]:
-        return [("yes", "只看已撤回"), ("all", "全部（含已撤回）")]
-
-    def choices(self, changelist) -> Iterator[dict]:
-        choices = super().choices(changelist)
-        # Without a choice the list hides withdrawn reports: say so, not Django's "全部".
-        yield {**next(choices), "display": "未撤回（默认）"}
-        yield from choices
-
-    def queryset(self, request, queryset: QuerySet) -> QuerySet:
-        if self.value() == "yes":
-            return queryset.filter(withdrawn=True)
-        if self.value() == "all":
-            return queryset
-        return queryset.filter(withdrawn=False)
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label="意见或理由",
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 70}),
-        required=False,
-    )
-
-
-class ApproveForm(forms.Form):
-    """Approving despite open errors: an explicit confirmation and the reason for it."""
-
-    confirm = forms.BooleanField(
-        label="我已逐条查看上述错误，确认仍审核通过",
-        error_messages={"required": "请勾选确认：这份年报尚有未处理的错误"},
-    )
-    reason = forms.CharField(
-        label="理由（记入变更记录）",
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 70}),
-        error_messages={"required": "带错误审核通过必须填写理由"},
-    )
-
-    def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError("带错误审核通过必须填写理由")
-        return reason
 
 
 class ReportWorkflowAdminMixin(ScopedAdminMixin):
@@ -343,17 +215,14 @@ class ReportWorkflowAdminMixin(ScopedAdminMixin):
         self, request, reports: list[AnnualReport], verb: str, form, **extra
     ) -> TemplateResponse:
         """The page between choosing an action and doing it: the rows, the reason."""
-        context = {
-            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
-            "title": f"{verb}年报",
-            "verb": verb,
-            "items": [report_label(r) for r in reports],
-            "selected": [r.pk for r in reports],
-            "form": form,
-            "action": request.POST.get("action"),
-            "opts": self.model._meta,  # type: ignore[attr-defined]
-            "changelist_url": reverse("admin:reports_annualreport_changelist"),
-            "reason_required": True,
+        return reason_page(
+            request,
+            self,  # type: ignore[arg-type]
+            title=f"{verb}年报",
+            verb=verb,
+            items=[report_label(r) for r in reports],
+            form=form,
+            selected=[r.pk for r in reports],
+            action=request.POST.get("action"),
             **extra,
-        }
-        return TemplateResponse(request, "admin/reports/reason_form.html", context)
+        )

@@ -12,10 +12,9 @@ from agencies.models import Agency
 from agencies.scope import Scope
 from agencies.services import AgencyNotFound, agency_candidates, agency_find
 from reports import schema
-from reports.admin_import_forms import ReportChoiceForm
+from reports.admin.import_forms import ReportChoiceForm
 from reports.audit.base import Issue
-from reports.cells import STATE_LABELS, CellState, cell_state, display_text
-from reports.grid import GridTable, grids_for
+from reports.cell_values import STATE_LABELS, CellState, cell_state, display_text
 from reports.importing import errors
 from reports.importing.interchange import MAX_YEAR, MIN_YEAR
 from reports.importing.mapping import identities
@@ -23,6 +22,7 @@ from reports.importing.parsed import ParsedReport, ParseWarning
 from reports.importing.plan import current_report, import_plan
 from reports.importing.years import year_refusal
 from reports.models import AnnualReport
+from reports.paper_form import GridTable, grids_for
 
 
 @dataclass
@@ -38,7 +38,7 @@ class WarningView:
 
 
 @dataclass
-class Outcome:
+class PreviewOutcome:
     """What confirming would do with a report: created, revised, skipped, or not yet known."""
 
     action: str
@@ -59,7 +59,9 @@ class PreviewItem:
     candidates: list[Agency]
     warnings: list[WarningView]
     tables: list[GridTable]
-    outcome: Outcome = field(default_factory=lambda: Outcome("pending", ""))
+    outcome: PreviewOutcome = field(
+        default_factory=lambda: PreviewOutcome("pending", "")
+    )
     findings: list[Issue] = field(default_factory=list)
     # The current revision whose publication date / source URL fill what the file lacks.
     carried: AnnualReport | None = None
@@ -255,32 +257,32 @@ def preview_grid(parsed: ParsedReport, warnings: list[WarningView]) -> list[Grid
     return tables
 
 
-def preview_outcome(item: PreviewItem, user: AbstractBaseUser) -> Outcome:
+def preview_outcome(item: PreviewItem, user: AbstractBaseUser) -> PreviewOutcome:
     """What confirming would do, for the agency and year chosen (or found) so far."""
     form = item.form
     if form.is_bound:
         if not form.is_valid():
-            return Outcome("pending", "待改正下面标出的错误")
+            return PreviewOutcome("pending", "待改正下面标出的错误")
         choice = form.cleaned_data
     else:
         choice = {k: form.get_initial_for_field(f, k) for k, f in form.fields.items()}
     if not choice.get("include"):
-        return Outcome("excluded", "不导入")
+        return PreviewOutcome("excluded", "不导入")
     year = choice.get("year")
     if choice.get("agency_action") == ReportChoiceForm.CREATE:
         if not choice.get("new_region"):
-            return Outcome("pending", "待填写新建机关的所属区划")
-        return Outcome("created", "新建年报（同时在名录中新建机关）")
+            return PreviewOutcome("pending", "待填写新建机关的所属区划")
+        return PreviewOutcome("created", "新建年报（同时在名录中新建机关）")
     agency = choice.get("agency")
     if agency is None:
-        return Outcome("pending", "待选择机关")
+        return PreviewOutcome("pending", "待选择机关")
     if year is None:
-        return Outcome("pending", "待填写年度")
+        return PreviewOutcome("pending", "待填写年度")
     if refusal := year_refusal(year):
-        return Outcome("pending", refusal)
+        return PreviewOutcome("pending", refusal)
     plan = import_plan(
         current=current_report(agency, year),
         sha256=item.report.source.sha256,
         user=user,
     )
-    return Outcome(plan.action, plan.label, plan.current)
+    return PreviewOutcome(plan.action, plan.label, plan.current)

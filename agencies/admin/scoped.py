@@ -34,11 +34,6 @@ class ScopedAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
 
-def in_scope(request: HttpRequest, qs: QuerySet, agency: str = "agency") -> QuerySet:
-    """A queryset narrowed to the requesting user's scope (for custom views)."""
-    return scope_for(request.user).filter(qs, agency)
-
-
 class ProvinceImportMixin:
     """Bulk imports (django-import-export) match rows by natural keys across the whole
     registry, beyond any region: only users who see everything may run them. Exports stay
@@ -47,4 +42,18 @@ class ProvinceImportMixin:
     def has_import_permission(self, request: HttpRequest) -> bool:
         return scope_for(request.user).everything and super().has_import_permission(  # type: ignore[misc]
             request
+        )
+
+
+class ProvinceWideMixin:
+    """Records that are not tied to one region: only users who see everything see them."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return scope_for(request.user).everything and super().has_module_permission(
+            request
+        )
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return scope_for(request.user).everything and super().has_view_permission(
+            request, obj
         )

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from reports import schema
-from reports.cells import CellState, cell_state, display_text, parse_cell_input
+from reports.cell_values import CellState, cell_state, display_text, parse_cell_input
 
 
 def test_blank_cell_is_not_zero():

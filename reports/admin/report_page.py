@@ -14,11 +14,17 @@ from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from reports import schema
-from reports.admin_workflow import ApproveForm, ReasonForm
+from reports.admin.reason_page import (
+    ApproveForm,
+    ReasonForm,
+    reason_page,
+    report_label,
+    report_name,
+)
 from reports.approval import (
     REFUSE,
     AuditBeforeApprovalBusy,
@@ -113,7 +119,8 @@ def _button(step: Step, report: AnnualReport) -> StepButton:
 
 
 class ReportPageAdminMixin:
-    """`<id>/move/<step>/` (the workflow buttons) and `<id>/print/` (the print view)."""
+    """The views of `<id>/move/<step>/` (the workflow buttons) and `<id>/print/` (the print
+    view); AnnualReportAdmin.get_urls routes them."""
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         report = self.get_object(request, unquote(object_id))  # type: ignore[attr-defined]
@@ -122,22 +129,6 @@ class ReportPageAdminMixin:
             extra["steps"] = steps_for(request.user, report)
             extra["revision_note"] = revision_note(report)
         return super().change_view(request, object_id, form_url, extra)  # type: ignore[misc]
-
-    def report_page_urls(self) -> list[URLPattern]:
-        wrap = self.admin_site.admin_view  # type: ignore[attr-defined]
-        prefix = "reports_annualreport"
-        return [
-            path(
-                "<path:object_id>/move/<str:step>/",
-                wrap(self.move_view),
-                name=f"{prefix}_move",
-            ),
-            path(
-                "<path:object_id>/print/",
-                wrap(self.print_view),
-                name=f"{prefix}_print",
-            ),
-        ]
 
     def move_view(
         self, request: HttpRequest, object_id: str, step: str
@@ -217,29 +208,24 @@ class ReportPageAdminMixin:
         errors = (
             open_errors([report.pk]).get(report.pk) if step.key == "accept" else None
         )
-        label = f"{report.agency.name} {report.report_year.year}年度"
-        if report.revision > 1:
-            label += f" 第 {report.revision} 版"
-        context = {
-            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
-            "title": f"{step.label}：{label}",
-            "verb": step.label,
-            "items": [f"{label}（{report.get_status_display()}）"],
-            "flagged": [(label, errors)] if errors else [],
-            "form": form,
-            "form_action": request.path,
-            "hidden": [("version", report.version)],
-            "opts": self.opts,  # type: ignore[attr-defined]
-            "changelist_url": reverse("admin:reports_annualreport_changelist"),
-            "cancel_url": page,
-            "reason_required": True,
-            "reason_label": "原因"
+        label = report_name(report)
+        return reason_page(
+            request,
+            self,  # type: ignore[arg-type]
+            title=f"{step.label}：{label}",
+            verb=step.label,
+            items=[report_label(report)],
+            form=form,
+            flagged=[(label, errors)] if errors else [],
+            form_action=request.path,
+            hidden=[("version", report.version)],
+            cancel_url=page,
+            reason_label="原因"
             if step.key == "withdraw"
             else "理由（填报单位将看到这段意见）"
             if step.key == "return"
             else "理由",
-        }
-        return TemplateResponse(request, "admin/reports/reason_form.html", context)
+        )
 
     def print_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The report as the paper form prints it: A4, no admin around it."""

@@ -1,0 +1,28 @@
+"""The reports app's admin: every ModelAdmin is registered here, and only here.
+
+One module per model admin (reports, findings, years, changes) or per admin page or part
+of the report admin (import_page, report_page, report_history, report_excel, ...); the
+modules define, this file registers.
+"""
+
+from django.contrib import admin
+
+from reports.admin.changes import ChangeRecordAdmin
+from reports.admin.findings import AuditRunAdmin, FindingAdmin
+from reports.admin.reports import AnnualReportAdmin
+from reports.admin.years import DeadlineOverrideAdmin, ReportYearAdmin
+from reports.models import (
+    AnnualReport,
+    AuditRun,
+    ChangeRecord,
+    DeadlineOverride,
+    Finding,
+    ReportYear,
+)
+
+admin.site.register(ReportYear, ReportYearAdmin)
+admin.site.register(DeadlineOverride, DeadlineOverrideAdmin)
+admin.site.register(AnnualReport, AnnualReportAdmin)
+admin.site.register(Finding, FindingAdmin)
+admin.site.register(AuditRun, AuditRunAdmin)
+admin.site.register(ChangeRecord, ChangeRecordAdmin)
