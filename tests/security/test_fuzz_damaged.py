@@ -20,7 +20,7 @@ from bench import damage
 from reports.importing import errors
 from reports.importing.intake import sandbox
 
-COPIES = 120
+COPIES = 300
 SEED = 16
 
 
@@ -56,10 +56,12 @@ def test_no_wrong_cell_is_certain(outcomes):
     assert not silent
 
 
-def test_damaged_pdf_and_docx_are_mostly_recovered(outcomes):
+def test_damaged_files_are_mostly_recovered(outcomes):
     shares = damage.summary(outcomes)
     assert shares["docx"]["recovered_share"] >= 0.8, shares
     assert shares["pdf"]["recovered_share"] >= 0.5, shares
+    # a few bytes that are not valid text never refuse a text (charsets.py)
+    assert shares["txt"]["recovered_share"] >= 0.9, shares
     assert sum(o.exact for o in outcomes) >= COPIES // 2
 
 
