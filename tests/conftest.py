@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -20,6 +22,20 @@ def corpus_dir() -> Path:
             f"语料目录 {CORPUS} 不存在（corpus folder absent; tests that read it skip)"
         )
     return CORPUS
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    """Tests hash passwords with MD5: the production hasher (PBKDF2, a million rounds) is
+    slow on purpose, a quarter of a CPU second for each user made or login tried, and no
+    test is about its strength (Django's advice for test settings)."""
+    if not settings.configured:  # run without pytest-django (-p no:django)
+        yield
+        return
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    ):
+        yield
 
 
 @pytest.fixture

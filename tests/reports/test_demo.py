@@ -78,9 +78,7 @@ def test_rerunning_seed_demo_does_not_duplicate(demo):
     assert AnnualReport.objects.count() == before
 
 
-def test_seed_demo_login_prints_a_working_password(db, client, settings):
-    # --login makes four accounts: hash their passwords quickly.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_seed_demo_login_prints_a_working_password(db, client):
     out = io.StringIO()
     call_command("seed_demo", "--login", "demo", stdout=out)
     password = out.getvalue().split("密码：")[1].split()[0]
