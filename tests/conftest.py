@@ -7,11 +7,15 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.test import Client, override_settings
+from pytest_django import DjangoDbBlocker
+
+from tests.shared_demo import DEMO, SharedDemo, seed, shares_demo
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
+SHARED_DEMO = pytest.StashKey[SharedDemo]()
+SETTING_UP = pytest.StashKey[pytest.Item]()
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +56,57 @@ def admin_client_logged_in(superuser) -> Client:
     return client
 
 
+# --- the demo province, seeded once per session (tests/shared_demo.py) ------------------------
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """The tests that share the demo run first and one after the other, so that one
+    seeding serves them all; with pytest-xdist (make test, --dist loadgroup) they go to
+    one worker together. Before pytest-django's ordering (database tests, transactional
+    ones, the rest), whose stable sort keeps them in front."""
+    sharing = [item for item in items if shares_demo(item)]
+    for item in sharing:
+        item.add_marker(pytest.mark.xdist_group(DEMO))
+    items[:] = sharing + [item for item in items if not shares_demo(item)]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before the test's fixtures: open the shared demo for a test that asks for it, roll
+    it back before any other test (which must see an empty database)."""
+    item.config.stash[SETTING_UP] = item
+    shared = item.config.stash.get(SHARED_DEMO, None)
+    if shared is None:
+        return  # not made yet: the `_shared_demo` fixture opens it for its first test
+    if shares_demo(item):
+        shared.open()
+    else:
+        shared.close()
+
+
+@pytest.fixture(scope="session")
+def _shared_demo(
+    request: pytest.FixtureRequest,
+    django_db_setup: None,
+    django_db_blocker: DjangoDbBlocker,
+) -> Iterator[SharedDemo]:
+    """Made for the first test that asks for the demo (session fixtures are set up before
+    that test's own transaction begins); rolled back before the test database goes."""
+    shared = SharedDemo(django_db_blocker)
+    if shares_demo(request.config.stash[SETTING_UP]):
+        shared.open()
+    request.config.stash[SHARED_DEMO] = shared
+    yield shared
+    shared.close()
+    del request.config.stash[SHARED_DEMO]
+
+
 @pytest.fixture
-def demo(db) -> None:
-    """The deterministic demo province, as `make demo` builds it."""
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+def demo(_shared_demo: SharedDemo, db: None) -> None:
+    """The deterministic demo province, as `make demo` builds it; what a test changes in
+    it is rolled back after the test."""
+    if not _shared_demo.is_open:  # a transactional test: seeded for it alone
+        seed()
