@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,7 +10,7 @@ from django.conf import settings
 from django.test import Client, override_settings
 from pytest_django import DjangoDbBlocker
 
-from tests.shared_demo import DEMO, SharedDemo, seed, shares_demo
+from tests.shared_demo import SharedDemo, seed, shares_demo
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -64,12 +64,10 @@ def pytest_collection_modifyitems(
     config: pytest.Config, items: list[pytest.Item]
 ) -> None:
     """The tests that share the demo run first and one after the other, so that one
-    seeding serves them all; with pytest-xdist (make test, --dist loadgroup) they go to
-    one worker together. Before pytest-django's ordering (database tests, transactional
-    ones, the rest), whose stable sort keeps them in front."""
+    seeding serves them all (with pytest-xdist, each worker runs its share of them first
+    and seeds once). Before pytest-django's ordering (database tests, transactional ones,
+    the rest), whose stable sort keeps them in front."""
     sharing = [item for item in items if shares_demo(item)]
-    for item in sharing:
-        item.add_marker(pytest.mark.xdist_group(DEMO))
     items[:] = sharing + [item for item in items if not shares_demo(item)]
 
 
@@ -88,14 +86,21 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.fixture(scope="session")
+def demo_seed() -> Callable[[], None]:
+    """What builds the demo: seed_demo (tests/test_shared_demo.py seeds less)."""
+    return seed
+
+
+@pytest.fixture(scope="session")
 def _shared_demo(
     request: pytest.FixtureRequest,
+    demo_seed: Callable[[], None],
     django_db_setup: None,
     django_db_blocker: DjangoDbBlocker,
 ) -> Iterator[SharedDemo]:
     """Made for the first test that asks for the demo (session fixtures are set up before
     that test's own transaction begins); rolled back before the test database goes."""
-    shared = SharedDemo(django_db_blocker)
+    shared = SharedDemo(django_db_blocker, demo_seed)
     if shares_demo(request.config.stash[SETTING_UP]):
         shared.open()
     request.config.stash[SHARED_DEMO] = shared
@@ -109,4 +114,4 @@ def demo(_shared_demo: SharedDemo, db: None) -> None:
     """The deterministic demo province, as `make demo` builds it; what a test changes in
     it is rolled back after the test."""
     if not _shared_demo.is_open:  # a transactional test: seeded for it alone
-        seed()
+        _shared_demo.seed()

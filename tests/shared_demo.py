@@ -14,6 +14,7 @@ open transaction: the `demo` fixture seeds the province for each of them instead
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import pytest
 from django.core.management import call_command
@@ -52,10 +53,10 @@ def seed() -> None:
 class SharedDemo:
     """The seeded province inside an open transaction on the default database."""
 
-    def __init__(self, blocker: DjangoDbBlocker) -> None:
+    def __init__(self, blocker: DjangoDbBlocker, seed: Callable[[], None]) -> None:
         self._blocker = blocker
+        self.seed = seed
         self._atomic: Atomic | None = None
-        self.seeded = 0
 
     @property
     def is_open(self) -> bool:
@@ -71,12 +72,11 @@ class SharedDemo:
             atomic._from_testcase = True
             atomic.__enter__()
             try:
-                seed()
+                self.seed()
             except BaseException:
                 self._rollback(atomic)
                 raise
         self._atomic = atomic
-        self.seeded += 1
 
     def close(self) -> None:
         """Roll the province back: the tests after this one see an empty database."""
