@@ -56,6 +56,34 @@ def admin_client_logged_in(superuser) -> Client:
     return client
 
 
+# --- pytest-xdist (make test): modules that build their inputs once run on one worker -----
+
+# Their module fixtures convert documents with LibreOffice, print pages with chromium or
+# build large hostile files: on two workers each would be built twice.
+ONE_WORKER_MODULES = frozenset(
+    {
+        "tests/reports/importing/test_pdf_layouts.py",
+        "tests/reports/importing/test_pdf_browser.py",
+        "tests/security/test_hostile_files.py",
+    }
+)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """Every other test is scheduled on its own, as pytest-xdist's default does; the
+    tests of ONE_WORKER_MODULES go to one worker together. (--dist loadgroup would say
+    this with marks, but does not group on pytest 9.2: pytest-xdist issue 1386.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in ONE_WORKER_MODULES else nodeid
+
+    return Scheduling(config, log)
+
+
 # --- the demo province, seeded once per session (tests/shared_demo.py) ------------------------
 
 
