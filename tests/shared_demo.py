@@ -1,7 +1,7 @@
 """The demo province seeded once and shared by the tests that ask for it.
 
-Seeding it (`seed_demo`: ~180 reports and a full audit) takes seconds; fifty tests want it.
-It is seeded inside a transaction that stays open while those tests run: each test's own
+Seeding it (`seed_demo`: ~180 reports and a full audit) takes seconds; some eighty tests want
+it. It is seeded inside a transaction that stays open while those tests run: each test's own
 transaction (pytest-django's `db`) is then a savepoint within it, and rolls back whatever the
 test changed. Before any other test runs, the shared transaction is rolled back too, so no
 other test ever sees the province. conftest.py runs the tests that share it one after the
