@@ -32,8 +32,12 @@ demo: install
 	  ALLOWED_HOSTS="$(HOST),127.0.0.1,localhost" SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 \
 	  SECURE_HSTS_SECONDS=0 $(PY) manage.py runserver --insecure $(HOST):$(PORT)
 
+# One process per core (pytest-xdist, -n auto): about three minutes on a two-core machine.
+# TEST_WORKERS=0 runs in one process; a subset is quicker still:
+# .venv/bin/python -m pytest tests/reports/test_demo.py (see the README).
+TEST_WORKERS ?= auto
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 # Browser tests (tests/e2e): Playwright drives /usr/bin/chromium against the live server.
 # Screenshots of every step: var/e2e-artifacts/<test name>/NN-step.png.

@@ -32,12 +32,11 @@ def _fingerprint() -> list[tuple]:
     return rows
 
 
-def test_demo_is_deterministic():
+def test_demo_is_deterministic(demo):
     assert [r.tables for _, r, _ in demo_reports()] == [
         r.tables for _, r, _ in demo_reports()
     ]
-    call_command("seed_demo", stdout=io.StringIO())
-    first = _fingerprint()
+    first = _fingerprint()  # the `demo` fixture's seed_demo on an empty database
     call_command("seed_demo", "--reset", stdout=io.StringIO())
     assert _fingerprint() == first
 
@@ -78,9 +77,7 @@ def test_rerunning_seed_demo_does_not_duplicate(demo):
     assert AnnualReport.objects.count() == before
 
 
-def test_seed_demo_login_prints_a_working_password(db, client, settings):
-    # --login makes four accounts: hash their passwords quickly.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_seed_demo_login_prints_a_working_password(demo, client):
     out = io.StringIO()
     call_command("seed_demo", "--login", "demo", stdout=out)
     password = out.getvalue().split("密码：")[1].split()[0]

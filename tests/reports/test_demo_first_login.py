@@ -80,8 +80,7 @@ def _logins(out: str) -> dict[str, str]:
     return dict(re.findall(r"用户名：(\S+)\s+密码：(\S+)", out))
 
 
-def test_login_creates_one_user_per_role_and_prints_the_address(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_login_creates_one_user_per_role_and_prints_the_address(demo):
     out = io.StringIO()
     call_command(
         "seed_demo", "--login", "demo", "--address", "127.0.0.1:8123", stdout=out
@@ -112,8 +111,7 @@ def test_login_creates_one_user_per_role_and_prints_the_address(db, settings):
     assert clients["demo-city"].get(OVERVIEW).status_code == 200
 
 
-def test_reset_with_logins_keeps_working(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_reset_with_logins_keeps_working(demo):
     call_command("seed_demo", "--login", "demo", stdout=io.StringIO())
     out = io.StringIO()
     call_command("seed_demo", "--reset", "--login", "demo", stdout=out)
