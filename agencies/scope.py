@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from agencies.models import Membership
@@ -54,7 +54,7 @@ class Scope:
         return qs.none()
 
 
-def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope:
+def scope_for(user: User | AnonymousUser) -> Scope:
     """The reach of a user: superusers and province admins see everything."""
     if not user.is_authenticated or not user.is_active:
         return Scope()

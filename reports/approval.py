@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from reports.audit.runner import AuditAlreadyRunning, AuditScope, audit_run
 from reports.models import UNRESOLVED_FINDING, Finding
@@ -40,7 +40,7 @@ class AuditBeforeApprovalBusy(RuntimeError):
     """The reports could not be audited before approval: another audit run is going."""
 
 
-def findings_refresh(report_ids: Iterable[int], *, user: AbstractBaseUser) -> None:
+def findings_refresh(report_ids: Iterable[int], *, user: User) -> None:
     """Audit these reports now (the per-report rules), so that the gate judges what they
     say today: a revision just imported or made by 建立新版次 has no findings until an
     audit runs. Raises AuditBeforeApprovalBusy (a Chinese message) while another run holds

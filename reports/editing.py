@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -84,7 +84,7 @@ def conflict_message(report: AnnualReport, seen: int) -> str:
 def report_edit(
     *,
     report: AnnualReport,
-    user: AbstractBaseUser | None,
+    user: User | None,
     values: Mapping[str, Any] | None = None,
     cells: CellChanges | None = None,
     expected_version: int | None = None,
@@ -123,7 +123,7 @@ def report_edit(
 
 
 @transaction.atomic
-def report_create(*, report: AnnualReport, user: AbstractBaseUser) -> AnnualReport:
+def report_create(*, report: AnnualReport, user: User) -> AnnualReport:
     """Save a report typed in by hand (the admin's add page) and record its creation."""
     for name in ("overview", "problems", "other_matters", "raw_text"):
         setattr(report, name, _normalised(getattr(report, name)))

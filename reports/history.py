@@ -6,7 +6,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from reports.models import AnnualReport, ChangeRecord
 
@@ -15,7 +15,7 @@ def change_record(
     *,
     report: AnnualReport,
     action: str,
-    user: AbstractBaseUser | None,
+    user: User | None,
     changes: dict[str, tuple[Any, Any]] | None = None,
     reason: str = "",
     batch: uuid.UUID | None = None,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from import_export import fields, resources, widgets
@@ -247,7 +247,7 @@ class ReportFiguresResource(SheetExportMixin, resources.ModelResource):
             )
 
 
-def _edit_refusal(user: AbstractBaseUser | None, report: AnnualReport) -> str:
+def _edit_refusal(user: User | None, report: AnnualReport) -> str:
     """Why `user` may not change this report's figures ("" if they may): the same rule
     as the report page (reports.workflow.can_edit), in words."""
     if user is not None and can_edit(user, report):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from reports.editing import CellChanges, report_edit
 from reports.models import AnnualReport
@@ -11,7 +11,7 @@ __all__ = ["CellChanges", "report_cells_update"]
 
 
 def report_cells_update(
-    *, report: AnnualReport, changes: CellChanges, user: AbstractBaseUser | None = None
+    *, report: AnnualReport, changes: CellChanges, user: User | None = None
 ) -> int:
     """Apply hand-typed cell values to a report's tables; returns how many cells changed.
 

@@ -7,7 +7,7 @@ and bumps the report's version so that a form opened before it cannot overwrite 
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
 
@@ -47,7 +47,7 @@ class WorkflowError(ValueError):
     """A move the workflow does not allow; the message says why, in Chinese."""
 
 
-def can_act(user: AbstractBaseUser, report: AnnualReport, side: str) -> bool:
+def can_act(user: User, report: AnnualReport, side: str) -> bool:
     """Whether `user` may take a step of this side on this report (permission and scope)."""
     if not scope_for(user).filter(AnnualReport.objects.filter(pk=report.pk)).exists():
         return False
@@ -56,7 +56,7 @@ def can_act(user: AbstractBaseUser, report: AnnualReport, side: str) -> bool:
     return user.has_perm("reports.change_annualreport")
 
 
-def can_edit(user: AbstractBaseUser, report: AnnualReport) -> bool:
+def can_edit(user: User, report: AnnualReport) -> bool:
     """Accepted and withdrawn reports are read-only; a filer edits only drafts and returns."""
     if report.withdrawn or report.status not in EDITABLE or not report.is_current:
         return False
@@ -70,7 +70,7 @@ def report_transition(
     *,
     report: AnnualReport,
     to_status: str,
-    user: AbstractBaseUser,
+    user: User,
     reason: str = "",
     audited: bool = False,
 ) -> ReportTransition:
@@ -120,7 +120,7 @@ def superseded_message(report: AnnualReport) -> str:
 
 
 def _approval_reason(
-    report: AnnualReport, reason: str, user: AbstractBaseUser, audited: bool
+    report: AnnualReport, reason: str, user: User, audited: bool
 ) -> str:
     """The reason to record for approving `report`, or WorkflowError: it is audited first
     (its findings may predate an import); with open errors the province's rule either
@@ -144,9 +144,7 @@ def _approval_reason(
 
 
 @transaction.atomic
-def report_withdraw(
-    *, report: AnnualReport, user: AbstractBaseUser, reason: str
-) -> None:
+def report_withdraw(*, report: AnnualReport, user: User, reason: str) -> None:
     """Mark a report withdrawn (never deleted): it leaves the lists and the audit, its
     findings close, its history stays."""
     reason = reason.strip()
@@ -178,7 +176,7 @@ def report_withdraw(
 
 @transaction.atomic
 def report_supersede(
-    *, report: AnnualReport, user: AbstractBaseUser, reason: str = ""
+    *, report: AnnualReport, user: User, reason: str = ""
 ) -> AnnualReport:
     """An accepted report is never edited: start a new draft revision copied from it.
 

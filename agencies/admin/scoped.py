@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from agencies.admin.mixin_base import AdminMixinBase
 from agencies.models import Agency, Region
 from agencies.scope import scope_for
 
 
-class ScopedAdminMixin:
+class ScopedAdminMixin(AdminMixinBase):
     """Narrow the changelist, change pages, actions and autocompletes to the user's scope.
 
     `scope_agency` is the lookup path from the model to its Agency ("" for Agency itself,
@@ -19,7 +20,7 @@ class ScopedAdminMixin:
     scope_agency: str | None = "agency"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        qs = super().get_queryset(request)  # type: ignore[misc]
+        qs = super().get_queryset(request)
         scope = scope_for(request.user)
         if self.scope_agency is None:
             return scope.filter_regions(qs)
@@ -31,21 +32,21 @@ class ScopedAdminMixin:
             kwargs["queryset"] = scope.filter(Agency.objects.all(), "")
         elif db_field.related_model is Region:
             kwargs["queryset"] = scope.filter_regions(Region.objects.all())
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ProvinceImportMixin:
+class ProvinceImportMixin(AdminMixinBase):
     """Bulk imports (django-import-export) match rows by natural keys across the whole
     registry, beyond any region: only users who see everything may run them. Exports stay
     open and go through the scoped changelist queryset."""
 
     def has_import_permission(self, request: HttpRequest) -> bool:
-        return scope_for(request.user).everything and super().has_import_permission(  # type: ignore[misc]
+        return scope_for(request.user).everything and super().has_import_permission(
             request
         )
 
 
-class ProvinceWideMixin:
+class ProvinceWideMixin(AdminMixinBase):
     """Records that are not tied to one region: only users who see everything see them."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:

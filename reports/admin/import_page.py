@@ -12,7 +12,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import DatabaseError, transaction
@@ -303,7 +303,7 @@ class ReportImportViews:
         data: QueryDict | None,
         can_create: bool,
         scope: Scope,
-        user: AbstractBaseUser,
+        user: User,
     ) -> PreviewItem:
         match, note, candidates = match_agency(parsed.agency, scope)
         create = can_create and match is None and not candidates

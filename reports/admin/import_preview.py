@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from agencies.models import Agency
 from agencies.scope import Scope
@@ -257,7 +257,7 @@ def preview_grid(parsed: ParsedReport, warnings: list[WarningView]) -> list[Grid
     return tables
 
 
-def preview_outcome(item: PreviewItem, user: AbstractBaseUser) -> PreviewOutcome:
+def preview_outcome(item: PreviewItem, user: User) -> PreviewOutcome:
     """What confirming would do, for the agency and year chosen (or found) so far."""
     form = item.form
     if form.is_bound:

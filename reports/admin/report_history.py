@@ -18,6 +18,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from agencies.admin.mixin_base import AdminMixinBase
 from reports import schema
 from reports.models import AnnualReport, ChangeRecord, Finding
 from reports.revision_state import revision_label
@@ -91,14 +92,14 @@ def change_value(key: str, value: Any) -> Any:
     return labels.get(value, value) if isinstance(value, str) else value
 
 
-class ReportHistoryMixin:
+class ReportHistoryMixin(AdminMixinBase):
     """history_view for AnnualReportAdmin: the revision's records, newest first, and
     links to the other revisions of the same agency and year."""
 
     def history_view(
         self, request: HttpRequest, object_id: str, extra_context: dict | None = None
     ) -> HttpResponse:
-        model_admin: admin.ModelAdmin = self  # type: ignore[assignment]
+        model_admin: admin.ModelAdmin = self
         # The plain lookup (in the user's scope), without the report page's prefetches.
         report = admin.ModelAdmin.get_object(model_admin, request, unquote(object_id))
         if report is None:

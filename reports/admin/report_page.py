@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies.admin.mixin_base import AdminMixinBase
 from reports import schema
 from reports.admin.reason_page import (
     ApproveForm,
@@ -118,28 +119,28 @@ def _button(step: Step, report: AnnualReport) -> StepButton:
     return StepButton(step, note=f"尚有 {summary}，须确认并填写理由")
 
 
-class ReportPageAdminMixin:
+class ReportPageAdminMixin(AdminMixinBase):
     """The views of `<id>/move/<step>/` (the workflow buttons) and `<id>/print/` (the print
     view); AnnualReportAdmin.get_urls routes them."""
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        report = self.get_object(request, unquote(object_id))  # type: ignore[attr-defined]
+        report = self.get_object(request, unquote(object_id))
         extra = dict(extra_context or {})
         if report is not None:
             extra["steps"] = steps_for(request.user, report)
             extra["revision_note"] = revision_note(report)
-        return super().change_view(request, object_id, form_url, extra)  # type: ignore[misc]
+        return super().change_view(request, object_id, form_url, extra)
 
     def move_view(
         self, request: HttpRequest, object_id: str, step: str
     ) -> HttpResponse:
         """Take one workflow step on one report, asking for a reason where one is due."""
-        report = self.get_object(request, unquote(object_id))  # type: ignore[attr-defined]
+        report = self.get_object(request, unquote(object_id))
         if report is None:
-            return self._get_obj_does_not_exist_redirect(  # type: ignore[attr-defined]
+            return self._get_obj_does_not_exist_redirect(
                 request,
                 self.opts,
-                object_id,  # type: ignore[attr-defined]
+                object_id,
             )
         chosen = STEPS.get(step)
         if chosen is None:
@@ -149,7 +150,7 @@ class ReportPageAdminMixin:
             return HttpResponseRedirect(page)
         seen = request.POST.get("version", "")
         if seen != str(report.version):
-            self.message_user(  # type: ignore[attr-defined]
+            self.message_user(
                 request,
                 f"未执行“{chosen.label}”：您打开页面后，这份年报已被修改或流转"
                 f"（当前状态：{report.get_status_display()}，版本 {report.version}）。"
@@ -164,7 +165,7 @@ class ReportPageAdminMixin:
             except AuditBeforeApprovalBusy as exc:
                 self.message_user(
                     request, f"{chosen.label}未执行：{exc}", messages.ERROR
-                )  # type: ignore[attr-defined]
+                )
                 return HttpResponseRedirect(page)
         form = self._step_form(request, chosen, report)
         if form is not None and not (form.is_bound and form.is_valid()):
@@ -173,14 +174,14 @@ class ReportPageAdminMixin:
         try:
             target = _perform(chosen, report, request.user, reason)
         except WorkflowError as exc:
-            self.message_user(request, f"{chosen.label}未执行：{exc}", messages.ERROR)  # type: ignore[attr-defined]
+            self.message_user(request, f"{chosen.label}未执行：{exc}", messages.ERROR)
             return HttpResponseRedirect(page)
         done = (
             f"已建立第 {target.revision} 版（草稿），现在打开的是新版次。"
             if chosen.key == "revise"
             else f"已{chosen.label}。"
         )
-        self.message_user(request, done, messages.SUCCESS)  # type: ignore[attr-defined]
+        self.message_user(request, done, messages.SUCCESS)
         return HttpResponseRedirect(
             reverse("admin:reports_annualreport_change", args=[target.pk])
         )
@@ -211,7 +212,7 @@ class ReportPageAdminMixin:
         label = report_name(report)
         return reason_page(
             request,
-            self,  # type: ignore[arg-type]
+            self,
             title=f"{step.label}：{label}",
             verb=step.label,
             items=[report_label(report)],
@@ -229,12 +230,12 @@ class ReportPageAdminMixin:
 
     def print_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The report as the paper form prints it: A4, no admin around it."""
-        report = self.get_object(request, unquote(object_id))  # type: ignore[attr-defined]
-        if report is None or not self.has_view_permission(request, report):  # type: ignore[attr-defined]
-            return self._get_obj_does_not_exist_redirect(  # type: ignore[attr-defined]
+        report = self.get_object(request, unquote(object_id))
+        if report is None or not self.has_view_permission(request, report):
+            return self._get_obj_does_not_exist_redirect(
                 request,
                 self.opts,
-                object_id,  # type: ignore[attr-defined]
+                object_id,
             )
         tables = ReportForm(instance=report).grid_tables
         context = {

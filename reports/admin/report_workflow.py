@@ -52,7 +52,7 @@ class ReportWorkflowAdminMixin(ScopedAdminMixin):
     ]
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        allowed = super().has_change_permission(request, obj)  # type: ignore[misc]
+        allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or can_edit(request.user, obj))
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
@@ -62,19 +62,19 @@ class ReportWorkflowAdminMixin(ScopedAdminMixin):
         return request.user.has_perm("reports.review_annualreport")
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
-        fields = list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
+        fields = list(super().get_readonly_fields(request, obj))
         # Status moves only through the workflow actions, which record who and why.
         return [*fields, "status", "version", "withdrawn", "withdrawn_reason"]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        report = self.get_object(request, object_id)  # type: ignore[attr-defined]
+        report = self.get_object(request, object_id)
         extra = dict(extra_context or {})
         if report is not None:
             extra["transitions"] = list(report.transitions.select_related("user"))
             extra["history"] = history_entries(
                 list(report.changes.select_related("user")[:100]), report.layout
             )
-        return super().change_view(request, object_id, form_url, extra)  # type: ignore[misc]
+        return super().change_view(request, object_id, form_url, extra)
 
     def save_model(self, request, obj: AnnualReport, form, change) -> None:
         """Every hand edit through the one editing service: lock, version, one record."""
@@ -98,7 +98,7 @@ class ReportWorkflowAdminMixin(ScopedAdminMixin):
         """The admin log names what the service changed, not what the browser resent."""
         result: EditResult | None = getattr(form, "edit_result", None)
         if add or result is None:
-            return super().construct_change_message(request, form, formsets, add)  # type: ignore[misc]
+            return super().construct_change_message(request, form, formsets, add)
         names = [change_label(key, form.instance.layout) for key in result.fields]
         names += [change_label(key, form.instance.layout) for key in result.cells]
         return [{"changed": {"fields": names}}] if names else []
@@ -106,7 +106,7 @@ class ReportWorkflowAdminMixin(ScopedAdminMixin):
     def log_change(self, request, obj, message):
         if message == []:
             return None  # nothing changed: nothing to log
-        return super().log_change(request, obj, message)  # type: ignore[misc]
+        return super().log_change(request, obj, message)
 
     # --- workflow actions ------------------------------------------------------------------
 
@@ -217,7 +217,7 @@ class ReportWorkflowAdminMixin(ScopedAdminMixin):
         """The page between choosing an action and doing it: the rows, the reason."""
         return reason_page(
             request,
-            self,  # type: ignore[arg-type]
+            self,
             title=f"{verb}年报",
             verb=verb,
             items=[report_label(r) for r in reports],

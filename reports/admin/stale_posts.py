@@ -11,11 +11,12 @@ from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
+from agencies.admin.mixin_base import AdminMixinBase
 from reports.importing.plan import UNDER_REVIEW, reviewed_by
 from reports.models import AnnualReport
 
 
-class StalePostMixin:
+class StalePostMixin(AdminMixinBase):
     """For AnnualReportAdmin: a post the report no longer accepts is explained, not 403."""
 
     def changeform_view(
@@ -26,17 +27,15 @@ class StalePostMixin:
         extra_context: dict | None = None,
     ) -> HttpResponse:
         if request.method == "POST" and object_id is not None:
-            report = self.get_object(request, unquote(object_id))  # type: ignore[attr-defined]
+            report = self.get_object(request, unquote(object_id))
             if (
                 report is not None
-                and self.has_view_permission(request, report)  # type: ignore[attr-defined]
-                and not self.has_change_permission(request, report)  # type: ignore[attr-defined]
+                and self.has_view_permission(request, report)
+                and not self.has_change_permission(request, report)
             ):
                 messages.error(request, stale_message(report))
                 return HttpResponseRedirect(request.get_full_path())
-        return super().changeform_view(  # type: ignore[misc]
-            request, object_id, form_url, extra_context
-        )
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
 
 def stale_message(report: AnnualReport) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -40,7 +40,7 @@ def review_problem(status: str, reason: str) -> str | None:
 
 @transaction.atomic
 def findings_review(
-    *, findings: QuerySet[Finding], status: str, reason: str, user: AbstractBaseUser
+    *, findings: QuerySet[Finding], status: str, reason: str, user: User
 ) -> int:
     """Record a decision on findings; fixed ones are left alone (the next audit run
     reopens a fixed finding whose cause is back). Returns how many changed."""
@@ -65,9 +65,7 @@ def findings_review(
     return changed
 
 
-def findings_close_for_withdrawn(
-    report_id: int, *, user: AbstractBaseUser | None
-) -> int:
+def findings_close_for_withdrawn(report_id: int, *, user: User | None) -> int:
     """Close the findings of a report just withdrawn: it is no longer on file, so they are
     no longer problems to handle (the next audit would close them too). Returns how many."""
     targets = list(
@@ -86,7 +84,7 @@ def findings_history(
     targets: list[tuple[int, str, int | None, str]],
     status: str,
     *,
-    user: AbstractBaseUser | None,
+    user: User | None,
     reason: str,
 ) -> None:
     """One history record per report: which of its findings moved from what to what."""

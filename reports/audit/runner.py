@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import repeat
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, connections, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -136,7 +136,7 @@ def audit_run(
     scope: AuditScope,
     *,
     trigger: str,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     today: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
     workers: int = 1,
@@ -168,7 +168,7 @@ def audit_run(
     return run
 
 
-def _start(scope: AuditScope, trigger: str, user: AbstractBaseUser | None) -> AuditRun:
+def _start(scope: AuditScope, trigger: str, user: User | None) -> AuditRun:
     for attempt in range(2):
         try:
             with transaction.atomic():

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 
@@ -57,7 +57,7 @@ def report_apply(
     *,
     agency: Agency,
     status: str = AnnualReport.Status.SUBMITTED,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     batch: uuid.UUID | None = None,
     replace: bool = False,
 ) -> ApplyResult:
@@ -192,9 +192,7 @@ def _import_reason(
 
 
 @transaction.atomic
-def copy_as_new_revision(
-    report: AnnualReport, *, user: AbstractBaseUser | None
-) -> AnnualReport:
+def copy_as_new_revision(report: AnnualReport, *, user: User | None) -> AnnualReport:
     """A new current draft revision with the same content; the old one stays as it was."""
     locked = AnnualReport.objects.select_for_update().get(pk=report.pk)
     if not locked.is_current:

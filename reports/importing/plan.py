@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Max
 
 from agencies.models import Agency, Membership
@@ -51,7 +51,7 @@ def import_plan(
     *,
     current: AnnualReport | None,
     sha256: str,
-    user: AbstractBaseUser | None,
+    user: User | None,
     replace: bool = False,
 ) -> ImportPlan:
     """What importing a file (fingerprint `sha256`) over `current` does for `user`
@@ -105,7 +105,7 @@ def next_revision(current: AnnualReport) -> int:
     return (latest or 0) + 1
 
 
-def _review_refusal(current: AnnualReport, user: AbstractBaseUser | None) -> str:
+def _review_refusal(current: AnnualReport, user: User | None) -> str:
     """Why this importer may not replace a report under review ("" if they may): a
     reviewer may (the new revision keeps the state); a filer never; the command only
     while the report waits to be taken up (已提交)."""
@@ -151,6 +151,6 @@ def reviewed_by(report: AnnualReport) -> str:
     return "由省级管理员审核"
 
 
-def _person(user: AbstractBaseUser) -> str:
+def _person(user: User) -> str:
     full = user.get_full_name() if hasattr(user, "get_full_name") else ""
     return full or user.get_username()

@@ -8,14 +8,14 @@ one agency, not a region, is sent to the report list instead.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 
 from agencies.models import Region
 from agencies.scope import scope_for
 
 
-def region_scope_for(user: AbstractBaseUser | AnonymousUser) -> Region | None:
+def region_scope_for(user: User | AnonymousUser) -> Region | None:
     """The root of the subtree `user` may see; None means the whole tree."""
     scope = scope_for(user)
     if scope.everything:
