@@ -403,11 +403,15 @@ def _runs(layout: str, sheet: SheetLayout) -> Iterator[tuple[schema.Kind, list[s
         run_kind: schema.Kind | None = None
         last_col = -1
         for col, coordinate, kind in cells:
-            if run and (kind != run_kind or col != last_col + 1):
-                yield run_kind, run  # type: ignore[misc]
+            if (
+                run
+                and run_kind is not None
+                and (kind != run_kind or col != last_col + 1)
+            ):
+                yield run_kind, run
                 run = []
             run.append(coordinate)
             run_kind = kind
             last_col = col
-        if run:
-            yield run_kind, run  # type: ignore[misc]
+        if run and run_kind is not None:  # run_kind is set with the run's first cell
+            yield run_kind, run

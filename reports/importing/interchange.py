@@ -251,7 +251,8 @@ def _apply_extra(cell: ParsedCell, extra: dict[str, Any], path: str) -> None:
     if bbox is not None:
         if not (isinstance(bbox, list) and len(bbox) == 4):
             raise InterchangeError("bbox 应为四个数", where)
-        cell.bbox = tuple(float(v) for v in bbox)  # type: ignore[assignment]
+        x0, top, x1, bottom = (float(v) for v in bbox)
+        cell.bbox = (x0, top, x1, bottom)
     cell.note = _as_str(extra.get("note", ""), f"{where}.note")
     cell.unit = _as_str(extra.get("unit", ""), f"{where}.unit")
     if cell.unit and cell.unit not in schema.MONEY_UNITS:

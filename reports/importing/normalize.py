@@ -88,6 +88,7 @@ def cache_short(maxsize: int) -> Callable[[_F], _F]:
                 return function(*args)
             return cached(*args)
 
+        # functools.wraps keeps the wrapped signature, which mypy does not follow
         return call  # type: ignore[return-value]
 
     return wrap

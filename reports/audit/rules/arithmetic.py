@@ -77,7 +77,8 @@ def _column_name(column: str) -> str:
 
 def _sum(values: list[Number | None]) -> Number | None:
     """The sum, or None when any value is unknown."""
-    return None if None in values else sum(values)  # type: ignore[arg-type]
+    known = [v for v in values if v is not None]
+    return sum(known) if len(known) == len(values) else None
 
 
 def t3_balance(reader: Reader) -> list[Issue]:

@@ -153,8 +153,9 @@ def _blocks_total(reader: Reader, blocks: tuple[str, ...]) -> tuple[set, list[Kn
     known = [p for p in printed if p is not None]
     if len(known) == len(blocks):
         values.add(sum(p.value for p in known))
-    if all(p is not None for p in parts):
-        values.add(sum(i.value for p in parts for i in p))  # type: ignore[union-attr]
+    whole = [p for p in parts if p is not None]
+    if len(whole) == len(parts):
+        values.add(sum(i.value for p in whole for i in p))
     return values, known
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import docx
 from docx.oxml.ns import qn
+from lxml import etree
 
 from reports.importing.extract.rows import Cell, Grid, Row
 from reports.importing.normalize import clean_cell
@@ -84,12 +85,12 @@ class _Reader:
     tables: int = 0
     # Elements a cut file left open (docx_damaged): the first row read from one of them
     # is where the damage begins.
-    partial: list[object] = field(default_factory=list)
+    partial: list[etree._Element] = field(default_factory=list)
     damaged_from: int | None = None
 
-    def read(self, blocks: Iterator[object]) -> None:
+    def read(self, blocks: Iterator[etree._Element]) -> None:
         for element in blocks:
-            if element.tag == _W_P:  # type: ignore[attr-defined]
+            if element.tag == _W_P:
                 self._mark(element)
                 for line in clean_cell(_paragraph_text(element)).splitlines():
                     self.lines.append(line)
@@ -97,7 +98,7 @@ class _Reader:
             else:
                 self.table(element)
 
-    def table(self, table: object) -> None:
+    def table(self, table: etree._Element) -> None:
         """A table's rows; a frame's content and a layout row's cells are read as blocks."""
         if _is_frame(table):
             for tc in _cells(next(_rows(table))):
@@ -115,7 +116,7 @@ class _Reader:
                 continue
             self.grid.rows.append(Row(_row_cells(tr, tcs, contents), table=number))
 
-    def _mark(self, element: object) -> None:
+    def _mark(self, element: etree._Element) -> None:
         if self.damaged_from is None and any(element is e for e in self.partial):
             self.damaged_from = len(self.grid.rows)
 
@@ -125,7 +126,9 @@ class _Reader:
 
 
 def _row_cells(
-    tr: object, tcs: list[object], contents: list[list[object]]
+    tr: etree._Element,
+    tcs: list[etree._Element],
+    contents: list[list[etree._Element]],
 ) -> list[Cell]:
     """A row's cells placed on the table grid; merge continuations widen or vanish."""
     column = _grid_before(tr)
@@ -146,15 +149,15 @@ def _row_cells(
     return cells
 
 
-def _is_frame(table: object) -> bool:
+def _is_frame(table: etree._Element) -> bool:
     """A table of one cell is a frame around its content (a box drawn round text)."""
     rows = list(_rows(table))
     return len(rows) == 1 and len(list(_cells(rows[0]))) == 1
 
 
-def _is_nested_table(block: object) -> bool:
+def _is_nested_table(block: etree._Element) -> bool:
     """A table of several cells, also inside frames: a cell holding one is layout."""
-    if block.tag != _W_TBL:  # type: ignore[attr-defined]
+    if block.tag != _W_TBL:
         return False
     if not _is_frame(block):
         return True
@@ -163,9 +166,9 @@ def _is_nested_table(block: object) -> bool:
     )
 
 
-def _block_text(block: object) -> str:
+def _block_text(block: etree._Element) -> str:
     """A paragraph's text, or a (frame) table's text paragraph by paragraph."""
-    if block.tag == _W_P:  # type: ignore[attr-defined]
+    if block.tag == _W_P:
         return _paragraph_text(block)
     return "\n".join(
         _block_text(inner)
@@ -175,14 +178,14 @@ def _block_text(block: object) -> str:
     )
 
 
-def _rows(table: object) -> Iterator[object]:
+def _rows(table: etree._Element) -> Iterator[etree._Element]:
     """The printed rows of a table (a row deleted as a tracked change is not)."""
     for tr in _find(table, _W_TR, (_W_TBL, _W_P)):
         if not _has_revision(tr, "w:trPr", "w:del"):
             yield tr
 
 
-def _blocks(container: object) -> Iterator[object]:
+def _blocks(container: etree._Element) -> Iterator[etree._Element]:
     """Paragraphs and tables inside `container` in order, looking through wrappers.
 
     Any element that is not a paragraph, a table, a property block or a deleted revision is
@@ -201,11 +204,13 @@ def _blocks(container: object) -> Iterator[object]:
             yield from _blocks(child)
 
 
-def _cells(tr: object) -> Iterator[object]:
+def _cells(tr: etree._Element) -> Iterator[etree._Element]:
     yield from _find(tr, _W_TC, (_W_TBL, _W_P, _W_TR))
 
 
-def _find(container: object, tag: str, stop: tuple[str, ...]) -> Iterator[object]:
+def _find(
+    container: etree._Element, tag: str, stop: tuple[str, ...]
+) -> Iterator[etree._Element]:
     """`tag` children of `container`, looking through wrappers (content controls, ...)."""
     for child in _children(container):
         if child.tag == tag:
@@ -214,9 +219,9 @@ def _find(container: object, tag: str, stop: tuple[str, ...]) -> Iterator[object
             yield from _find(child, tag, stop)
 
 
-def _children(element: object) -> Iterator[object]:
+def _children(element: etree._Element) -> Iterator[etree._Element]:
     """Child elements that are printed: no deleted revisions, one AlternateContent branch."""
-    for child in element:  # type: ignore[attr-defined]
+    for child in element:
         tag = child.tag
         if not isinstance(tag, str) or tag in _DELETED:
             continue
@@ -228,20 +233,24 @@ def _children(element: object) -> Iterator[object]:
         yield child
 
 
-def _branch(alternate: object) -> object | None:
+def _branch(alternate: etree._Element) -> etree._Element | None:
     """The one branch of mc:AlternateContent to read: the first Choice, else the Fallback."""
-    choice = alternate.find(_MC_CHOICE)  # type: ignore[attr-defined]
+    choice = alternate.find(_MC_CHOICE)
     if choice is not None and len(choice):
         return choice
-    return alternate.find(_MC_FALLBACK)  # type: ignore[attr-defined]
+    return alternate.find(_MC_FALLBACK)
 
 
-def _is_properties(tag: str) -> bool:
+def _is_properties(tag: object) -> bool:
     """Property blocks (w:pPr, w:sdtPr, w:tblGrid, ...) hold no printed text."""
-    return not tag.startswith(_W) or tag.endswith(("Pr", "PrEx", "Grid"))
+    return (
+        not isinstance(tag, str)
+        or not tag.startswith(_W)
+        or tag.endswith(("Pr", "PrEx", "Grid"))
+    )
 
 
-def _text_boxes(paragraph: object) -> Iterator[object]:
+def _text_boxes(paragraph: etree._Element) -> Iterator[etree._Element]:
     """w:txbxContent elements anchored in a paragraph (not inside another text box)."""
     for child in _children(paragraph):
         if child.tag == _W_TXBX:
@@ -250,14 +259,16 @@ def _text_boxes(paragraph: object) -> Iterator[object]:
             yield from _text_boxes(child)
 
 
-def _paragraph_text(paragraph: object) -> str:
+def _paragraph_text(paragraph: etree._Element) -> str:
     """The printed text of a paragraph: no text boxes, deleted, hidden or page-number text."""
     parts: list[str] = []
     _collect(paragraph, parts, [])
     return "".join(parts).replace("\xa0", " ")
 
 
-def _collect(node: object, parts: list[str], fields: list[list[object]]) -> None:
+def _collect(
+    node: etree._Element, parts: list[str], fields: list[list[object]]
+) -> None:
     """Append the printed text under `node`; `fields` is the open complex-field stack,
     each entry [instruction, hide result]."""
     for child in _children(node):
@@ -285,8 +296,8 @@ def _collect(node: object, parts: list[str], fields: list[list[object]]) -> None
             _collect(child, parts, fields)
 
 
-def _field_char(node: object, fields: list[list[object]]) -> None:
-    kind = node.get(qn("w:fldCharType"))  # type: ignore[attr-defined]
+def _field_char(node: etree._Element, fields: list[list[object]]) -> None:
+    kind = node.get(qn("w:fldCharType"))
     if kind == "begin":
         fields.append(["", False])
     elif kind == "separate" and fields:
@@ -295,28 +306,28 @@ def _field_char(node: object, fields: list[list[object]]) -> None:
         fields.pop()
 
 
-def _hidden(run: object) -> bool:
+def _hidden(run: etree._Element) -> bool:
     """A run formatted as hidden text (w:vanish) is not printed."""
-    pr = run.find(_W_RPR)  # type: ignore[attr-defined]
+    pr = run.find(_W_RPR)
     node = pr.find(_W_VANISH) if pr is not None else None
     return node is not None and node.get(_W_VAL) not in ("0", "false", "off")
 
 
-def _has_revision(element: object, pr_tag: str, mark: str) -> bool:
-    pr = element.find(qn(pr_tag))  # type: ignore[attr-defined]
+def _has_revision(element: etree._Element, pr_tag: str, mark: str) -> bool:
+    pr = element.find(qn(pr_tag))
     return pr is not None and pr.find(qn(mark)) is not None
 
 
-def _tc_pr(tc: object) -> object | None:
-    return tc.find(qn("w:tcPr"))  # type: ignore[attr-defined]
+def _tc_pr(tc: etree._Element) -> etree._Element | None:
+    return tc.find(qn("w:tcPr"))
 
 
-def _int_prop(tc: object, tag: str, default: int) -> int:
+def _int_prop(tc: etree._Element, tag: str, default: int) -> int:
     pr = _tc_pr(tc)
-    node = pr.find(qn(tag)) if pr is not None else None  # type: ignore[attr-defined]
+    node = pr.find(qn(tag)) if pr is not None else None
     try:
         return (
-            max(1, min(int(node.get(_W_VAL)), _MAX_COLUMN))
+            max(1, min(int(node.get(_W_VAL) or ""), _MAX_COLUMN))
             if node is not None
             else default
         )
@@ -324,22 +335,24 @@ def _int_prop(tc: object, tag: str, default: int) -> int:
         return default
 
 
-def _merge(tc: object, tag: str) -> str | None:
+def _merge(tc: etree._Element, tag: str) -> str | None:
     """ "restart" or "continue" for a cell in a vertical (w:vMerge) or horizontal (w:hMerge)
     merge; None when the cell is not merged that way."""
     pr = _tc_pr(tc)
-    node = pr.find(qn(tag)) if pr is not None else None  # type: ignore[attr-defined]
+    node = pr.find(qn(tag)) if pr is not None else None
     if node is None:
         return None
     return "restart" if node.get(_W_VAL) == "restart" else "continue"
 
 
-def _grid_before(tr: object) -> int:
-    pr = tr.find(qn("w:trPr"))  # type: ignore[attr-defined]
+def _grid_before(tr: etree._Element) -> int:
+    pr = tr.find(qn("w:trPr"))
     node = pr.find(qn("w:gridBefore")) if pr is not None else None
     try:
         return (
-            max(0, min(int(node.get(_W_VAL)), _MAX_COLUMN)) if node is not None else 0
+            max(0, min(int(node.get(_W_VAL) or ""), _MAX_COLUMN))
+            if node is not None
+            else 0
         )
     except (TypeError, ValueError):
         return 0

@@ -16,6 +16,7 @@ mapping/damage.py then marks what was read from the damaged region uncertain.
 
 from __future__ import annotations
 
+from docx.oxml.ns import qn
 from lxml import etree
 
 from reports.importing import errors
@@ -40,7 +41,7 @@ def extract(data: bytes, name: str, max_unpacked: int, cause: Exception) -> Grid
             + ("缺失" if body is None else f"（文件第 {body.offset} 字节处）已损坏"),
         ) from cause
     root = _parse(body, name)
-    element = root.find(docx_reader.qn("w:body"))
+    element = root.find(qn("w:body"))
     if element is None:
         raise ImportRefused(
             errors.CORRUPT_FILE, f"“{name}”的正文部件 {BODY} 中没有正文"
@@ -84,7 +85,7 @@ def _parse(body: Part, name: str) -> etree._Element:
     return root
 
 
-def _open_at_cut(root: etree._Element) -> list[object]:
+def _open_at_cut(root: etree._Element) -> list[etree._Element]:
     """The elements the cut left open: the last element in document order and its
     ancestors (every other element was closed in the file, so it is whole)."""
     last = root

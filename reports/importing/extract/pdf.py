@@ -287,8 +287,10 @@ class _TableGrid:
         ] = []
         self.row_boxes: list[tuple[float, float]] = []
         for row in table.rows:
-            cells = [(bbox, []) for bbox in row.cells if bbox is not None]
-            self.cells.append(cells)  # type: ignore[arg-type]
+            cells: list[tuple[tuple[float, float, float, float], list[Word]]] = [
+                (bbox, []) for bbox in row.cells if bbox is not None
+            ]
+            self.cells.append(cells)
             tops = [b[1] for b, _ in cells] or [row.bbox[1]]
             bottoms = [b[3] for b, _ in cells] or [row.bbox[3]]
             self.row_boxes.append((min(tops), max(bottoms)))

@@ -54,7 +54,7 @@ class SourceError(Exception):
         self.detail = message
         super().__init__(f"{name}：{code}：{message}")
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[type[SourceError], tuple[str, str, str]]:
         # Parsed in worker processes and sent back: rebuild from the three parts.
         return (SourceError, (self.name, self.code, self.detail))
 

@@ -85,6 +85,7 @@ class Header:
 
     def _build(self) -> list[Stack]:
         stacks: list[Stack] = []
+        # every cell placed in a column has x0 and x1 (asserted below); mypy sees Optional
         by_width = sorted(self._cells, key=lambda item: item[1].x1 - item[1].x0)  # type: ignore[operator]
         for seq, cell in by_width:
             assert cell.x0 is not None and cell.x1 is not None
