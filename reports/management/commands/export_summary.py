@@ -12,9 +12,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from agencies.models import Region
 from config.routers import replica_reads
-from reports.exporting.summary_xlsx import build_summary
+from reports.exporting.summary.selectors import SummaryScope
+from reports.exporting.summary.workbook import build_summary
 from reports.models import AnnualReport
-from reports.summary_selectors import SummaryScope
 
 
 class Command(BaseCommand):

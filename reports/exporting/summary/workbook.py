@@ -2,32 +2,43 @@
 
 Sheets: 说明 (scope, when, by whom, counts), 汇总 (one row per report), 表二汇总/表三汇总/
 表四汇总 (the form's tables, each cell the sum over the selection: the total, then one block
-per region), 审核问题 (unresolved findings), 报送情况 (every agency due, on time, late or
-missing) and 同比 (this year against last, per region). Sums come from SQL
-(reports/summary_selectors.py); per-report rows are read in chunks and appended to openpyxl
-write-only sheets, so memory stays flat however large the selection.
+per region; tables.py), 审核问题 (unresolved findings), 报送情况 (every agency due, on time,
+late or missing) and 同比 (this year against last, per region). Sums come from SQL
+(selectors.py), per-report rows are read in chunks (streams.py) and written row by row with
+XlsxWriter (sheet.py), so memory stays flat however large the selection.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from django.utils import timezone
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.pagebreak import Break
+from openpyxl.styles import Alignment
 
 from agencies.models import Agency
 from reports import schema
-from reports import summary_selectors as sel
 from reports.audit.base import SEVERITY_LABELS
 from reports.audit.rules import rule_title
 from reports.exporting import xlsx_style as xs
-from reports.grid import GridTable, grids_for
+from reports.exporting.summary import selectors as sel
+from reports.exporting.summary import streams
+from reports.exporting.summary.sheet import (
+    Canvas,
+    Formats,
+    Sheet,
+    Writer,
+    add_sheet,
+    new_workbook,
+    print_setup,
+    set_widths,
+)
+from reports.exporting.summary.tables import table_sheet
+from reports.grid import grids_for
 from reports.models import AnnualReport, Finding
 
 SUMMARY_SHEETS = (
@@ -44,10 +55,15 @@ MISSING_MARK = "缺"
 STATUS_LABELS = dict(AnnualReport.Status.choices)
 KIND_LABELS = dict(Agency.Kind.choices)
 FINDING_STATUS_LABELS = dict(Finding.Status.choices)
-EMPTY_CELL = xs.Style(xs.BODY_FONT, xs.CENTER, fill=xs.EMPTY_FILL)
-BLOCK_TITLE = xs.Style(Font(name=xs.SONG, size=12, bold=True), xs.LEFT, border=False)
 LIST_HEAD = xs.Style(xs.HEAD_FONT, xs.CENTER, fill=xs.HEAD_FILL)
-_FLAGGED = frozenset({sel.Submission.MISSING, sel.Submission.LATE})
+MONEY = xs.Style(xs.BODY_FONT, None, False, None, xs.MONEY_FORMAT)
+WRAP = xs.Style(xs.BODY_FONT, Alignment(vertical="top", wrap_text=True), border=False)
+WARN = xs.Style(xs.BODY_FONT, None, border=False, fill=xs.WARN_FILL)
+PERCENT = xs.Style(xs.BODY_FONT, None, border=False, number_format=xs.PERCENT_FORMAT)
+SIGNED = xs.Style(
+    xs.BODY_FONT, None, border=False, number_format="+#,##0.##;-#,##0.##;0"
+)
+_FLAGGED = frozenset({streams.Submission.MISSING, streams.Submission.LATE})
 
 
 @dataclass
@@ -72,49 +88,53 @@ def build_summary(
     """Write the summary workbook of `scope` to `output` (a path or a binary file)."""
     now = now or dt.datetime.now()
     stats = SummaryStats()
-    workbook = xs.new_workbook()
-    readme = workbook.create_sheet("说明")  # first sheet, written last (counts)
-    with sel.summary_reads():
-        lists = [_report_list(workbook.create_sheet("汇总"), scope, stats)]
-        total, blocks = sel.table_sums(scope)
-        stats.blocks = len(blocks)
-        stats.layouts.update(total.layouts)
-        for grid in grids_for(scope.layout):
-            sheet = workbook.create_sheet(f"{schema.TABLE_LABELS[grid.key]}汇总")
-            lists.append(_table_sheet(sheet, grid, scope, total, blocks))
-        lists.append(_findings(workbook.create_sheet("审核问题"), scope, stats))
-        lists.append(_submissions(workbook.create_sheet("报送情况"), scope, stats))
-        _year_on_year(
-            workbook.create_sheet("同比"), scope, sel.key_figures_of(total, blocks)
-        )
-    _readme(readme, scope, stats, generated_by, now)
-    xs.save_with_rows(workbook, output, lists)
+    # XlsxWriter's temporary files (a sheet's rows, the parts before zipping) go in a
+    # folder of this export's own, removed whether the export succeeds or fails.
+    with tempfile.TemporaryDirectory(prefix="summary-") as folder:
+        workbook = new_workbook(output, folder)
+        formats = Formats(workbook)
+        readme = add_sheet(workbook, "说明")  # first sheet, written last (counts)
+        with sel.summary_reads():
+            _report_list(add_sheet(workbook, "汇总"), formats, scope, stats)
+            total, blocks = sel.table_sums(scope)
+            stats.blocks = len(blocks)
+            stats.layouts.update(total.layouts)
+            for grid in grids_for(scope.layout):
+                ws = add_sheet(workbook, f"{schema.TABLE_LABELS[grid.key]}汇总")
+                table_sheet(ws, formats, grid, scope, total, blocks)
+            _findings(add_sheet(workbook, "审核问题"), formats, scope, stats)
+            _submissions(add_sheet(workbook, "报送情况"), formats, scope, stats)
+            _year_on_year(
+                add_sheet(workbook, "同比"),
+                formats,
+                scope,
+                sel.key_figures_of(total, blocks),
+            )
+        _readme(readme, formats, scope, stats, generated_by, now)
+        workbook.close()
     return stats
 
 
-def scope_label(scope: sel.SummaryScope) -> str:
-    parts = [f"{scope.year}年度"]
-    parts.append(
-        f"{scope.region.name}（{scope.region.code}，含下级）"
-        if scope.region
-        else "全部地区"
-    )
-    if scope.status:
-        parts.append(f"状态为“{STATUS_LABELS.get(scope.status, scope.status)}”")
-    if scope.report_ids is not None:
-        parts.append(f"后台所选 {len(scope.report_ids)} 份年报")
-    return "，".join(parts)
+def _head(ws: Sheet, formats: Formats, row: int, heads: list[str]) -> None:
+    head = formats(LIST_HEAD)
+    for col, text in enumerate(heads):
+        ws.write_string(row, col, text, head)
 
 
 # --- 说明 ------------------------------------------------------------------------------------
 
 
 def _readme(
-    ws, scope, stats: SummaryStats, generated_by: str, now: dt.datetime
+    ws: Sheet,
+    formats: Formats,
+    scope: sel.SummaryScope,
+    stats: SummaryStats,
+    generated_by: str,
+    now: dt.datetime,
 ) -> None:
-    xs.set_widths(ws, (22, 100))
-    xs.print_setup(ws, landscape=False)
-    canvas = xs.Canvas(ws)
+    set_widths(ws, (22, 100))
+    print_setup(ws, landscape=False)
+    canvas = Canvas(ws, formats)
     canvas.span(1, 1, 1, 2, f"{scope.year}年度政府信息公开工作年度报告汇总表", xs.TITLE)
     canvas.height(1, 30)
     layouts = "，".join(
@@ -124,11 +144,11 @@ def _readme(
     submissions = "，".join(
         f"{k} {stats.submissions[k]} 个"
         for k in (
-            sel.Submission.ON_TIME,
-            sel.Submission.LATE,
-            sel.Submission.MISSING,
-            sel.Submission.UNDATED,
-            sel.Submission.NO_DEADLINE,
+            streams.Submission.ON_TIME,
+            streams.Submission.LATE,
+            streams.Submission.MISSING,
+            streams.Submission.UNDATED,
+            streams.Submission.NO_DEADLINE,
         )
         if stats.submissions[k]
     )
@@ -141,7 +161,7 @@ def _readme(
         or "无"
     )
     lines = [
-        ("范围", scope_label(scope)),
+        ("范围", scope.label()),
         ("生成时间", f"{now:%Y-%m-%d %H:%M}"),
         ("生成人", generated_by or "（命令行）"),
         (
@@ -211,46 +231,45 @@ def _figure_head(figure: sel.KeyFigure) -> str:
     return f"{name}\n{column.label}"
 
 
-def _report_list(ws, scope: sel.SummaryScope, stats: SummaryStats) -> xs.FastRows:
+def _report_list(
+    ws: Sheet, formats: Formats, scope: sel.SummaryScope, stats: SummaryStats
+) -> None:
     info = ["机关", "区划代码", "区划", "机关类别", "表格版式", "状态", "发布日期"]
     figures = list(sel.KEY_FIGURES)
     severities = list(sel.SEVERITIES)
     widths = [30, 10, 10, 14, 11, 9, 11] + [11] * len(figures) + [6] * len(severities)
-    xs.set_widths(ws, widths)
-    xs.print_setup(ws, title_rows="1:2", gridlines=True)
-    ws.freeze_panes = "B3"
+    set_widths(ws, widths)
+    print_setup(ws, title_rows=(0, 1), gridlines=True)
+    ws.freeze_panes(2, 1)
     groups: list[tuple[str, int]] = [("基本情况", len(info))]
     for table in schema.TABLE_KEYS:
         n = sum(1 for f in figures if f.table == table)
         groups.append((schema.TABLE_LABELS[table], n))
     groups.append(("未解决的审核问题", len(severities)))
-    top: list[Any] = []
-    col = 1
+    head = formats(LIST_HEAD)
+    col = 0
     for label, span in groups:
-        top.append(xs.styled(ws, label, LIST_HEAD))
-        top += [xs.styled(ws, None, LIST_HEAD) for _ in range(span - 1)]
         if span > 1:
-            ws.merged_cells.add(
-                f"{get_column_letter(col)}1:{get_column_letter(col + span - 1)}1"
-            )
+            ws.merge_range(0, col, 0, col + span - 1, label, head)
+        else:
+            ws.write_string(0, col, label, head)
         col += span
-    ws.append(top)
     heads = (
         info
         + [_figure_head(f) for f in figures]
         + [SEVERITY_LABELS[s] for s in severities]
     )
-    ws.row_dimensions[2].height = 72
-    ws.append([xs.styled(ws, h, LIST_HEAD) for h in heads])
-    rows = xs.FastRows(ws, 3, len(heads))
-    money = rows.style_id(xs.Style(xs.BODY_FONT, None, False, None, xs.MONEY_FORMAT))
-    styles = [None] * len(info) + [
+    ws.set_row(1, 72)
+    _head(ws, formats, 1, heads)
+    money = formats(MONEY)
+    fmts = [None] * len(info) + [
         money if f.kind is schema.Kind.MONEY else None for f in figures
     ]
+    write = Writer(ws, formats).row
     count = 0
     # Per layout, each figure's path or None where the layout has no such cell.
     paths: dict[str, list[str | None]] = {}
-    for line in sel.report_lines(scope):
+    for line in streams.report_lines(scope):
         shown = paths.get(line.layout)
         if shown is None:
             shown = paths[line.layout] = [
@@ -267,11 +286,10 @@ def _report_list(ws, scope: sel.SummaryScope, stats: SummaryStats) -> xs.FastRow
         ]
         values += [_shown(line.cells, path) for path in shown]
         values += [line.findings.get(s) or None for s in severities]
-        rows.append(values, styles)
+        write(count + 2, values, fmts)
         count += 1
     stats.reports = count
-    ws.auto_filter.ref = f"A2:{get_column_letter(len(heads))}{count + 2}"
-    return rows
+    ws.autofilter(1, 0, count + 1, len(heads) - 1)
 
 
 def _shown(cells: dict[str, tuple[Any, str | None]], path: str | None) -> Any:
@@ -288,114 +306,6 @@ def _shown(cells: dict[str, tuple[Any, str | None]], path: str | None) -> Any:
     return (raw or "").strip() or None
 
 
-# --- 表二汇总 / 表三汇总 / 表四汇总 ----------------------------------------------------------
-
-
-def _table_sheet(
-    ws,
-    grid: GridTable,
-    scope: sel.SummaryScope,
-    total: sel.BlockSums,
-    blocks: list[sel.BlockSums],
-) -> xs.FastRows:
-    width = xs.grid_width(grid)
-    widths = xs.TABLE_WIDTHS[grid.key][:width]
-    xs.set_widths(ws, widths)
-    # One page per block: the total and each region print on a page of their own.
-    rows = len(grid.header) + len(grid.body)
-    block_height = 22 + rows * _row_height(grid.key) + 3 * 30 + 20
-    xs.print_setup(ws, widths=widths, block_height=block_height)
-    canvas = xs.Canvas(ws)
-    canvas.span(1, 1, 1, width, f"{grid.heading}（汇总）", xs.TITLE)
-    canvas.height(1, 30)
-    canvas.span(2, 1, 2, width, scope_label(scope), xs.SUBTITLE)
-    row = 4
-    for index, block in enumerate([total, *blocks]):
-        if index:
-            # Each region block on its own page. The break goes before the blank row
-            # above the block title: Excel counts break ids from 1, LibreOffice from 0,
-            # and either way the title stays with its table.
-            ws.row_breaks.append(Break(id=row - 2))
-        row = _block(canvas, grid, scope, block, row, width) + 2
-    return canvas.flush_fast()  # a block per region: thousands of cells
-
-
-def _row_height(table: str) -> float:
-    return 24 if table == "table3" else 28
-
-
-def _block(
-    canvas: xs.Canvas,
-    grid: GridTable,
-    scope: sel.SummaryScope,
-    block: sel.BlockSums,
-    top: int,
-    width: int,
-) -> int:
-    """One block: its title, the grid of sums, and what the sums leave out. Returns the
-    last row used."""
-    name = block.block.name
-    if block.block.code:
-        name += f"（{block.block.code}）"
-    canvas.span(top, 1, top, width, f"{name}：{block.reports} 份年报", BLOCK_TITLE)
-    canvas.height(top, 22)
-    placed = xs.place_grid(grid, top + 1)
-    sums = block.tables[grid.key]
-    tables = schema.tables_for(scope.layout)
-    counts = Counter()
-
-    def value_for(p: xs.Placed) -> tuple[Any, xs.Style]:
-        _, row_key, column = p.cell.path.split(".")
-        kind = tables[grid.key].row(row_key).column(column).kind
-        cell = sums.get((row_key, column), sel.CellSum())
-        counts["blank"] += cell.blank
-        counts["na"] += cell.not_applicable
-        counts["missing"] += block.reports - cell.present
-        if cell.numbers:
-            number_format = (
-                xs.MONEY_FORMAT if kind is schema.Kind.MONEY else xs.INTEGER_FORMAT
-            )
-            if kind is schema.Kind.SIGNED:
-                number_format = xs.SIGNED_FORMAT
-            style = xs.Style(xs.BODY_FONT, xs.RIGHT, number_format=number_format)
-            return cell.total, style
-        if cell.present and cell.not_applicable == cell.present:
-            return "/", xs.Style(xs.BODY_FONT, xs.CENTER)
-        return None, EMPTY_CELL
-
-    canvas.draw_grid(placed, value_for)
-    bottom = max(p.last_row for p in placed)
-    for r in range(top + 1, bottom + 1):
-        canvas.height(r, _row_height(grid.key))
-    notes = [
-        f"未计入数字：空白 {counts['blank']} 格，“/” {counts['na']} 格，"
-        f"缺失 {counts['missing']} 格（合计按 0 计；斜线底纹表示所有年报在该格都没有数字）"
-    ]
-    other_layouts = sum(n for k, n in block.layouts.items() if k != scope.layout)
-    if grid.key == "table2" and other_layouts:
-        notes.append(
-            f"其中 {other_layouts} 份年报的表二使用了其他版式，与本表不对应的栏目未计入，"
-            "其缺失的格已计入上面的缺失个数。"
-        )
-    if grid.key == "table3" and scope.layout == schema.Layout.Y2021:
-        one_row = sums.get((schema.OTHER_ONE_ROW, "total"), sel.CellSum())
-        reports_one_row = max(
-            (c.present for (r, _c), c in sums.items() if r == schema.OTHER_ONE_ROW),
-            default=0,
-        )
-        if reports_one_row:
-            notes.append(
-                f"另有 {reports_one_row} 份年报把“（六）其他处理”印为一行，"
-                f"总计 {one_row.total} 件，未拆入上面的三个分项（已含在“（七）总计”中）。"
-            )
-    row = bottom + 1
-    for note in notes:
-        canvas.span(row, 1, row, width, note, xs.NOTE)
-        canvas.height(row, 30)
-        row += 1
-    return row - 1
-
-
 # --- 审核问题 ---------------------------------------------------------------------------------
 
 
@@ -408,7 +318,9 @@ def _cells_text(cells: Any, layout: str) -> str:
     return "；".join(names)
 
 
-def _findings(ws, scope: sel.SummaryScope, stats: SummaryStats) -> xs.FastRows:
+def _findings(
+    ws: Sheet, formats: Formats, scope: sel.SummaryScope, stats: SummaryStats
+) -> None:
     heads = [
         "机关",
         "区划代码",
@@ -423,17 +335,15 @@ def _findings(ws, scope: sel.SummaryScope, stats: SummaryStats) -> xs.FastRows:
         "处理状态",
         "首次发现",
     ]
-    xs.set_widths(ws, (28, 10, 10, 6, 8, 14, 30, 60, 36, 40, 9, 11))
-    xs.print_setup(ws, title_rows="1:1", gridlines=True)
-    ws.freeze_panes = "B2"
-    ws.append([xs.styled(ws, h, LIST_HEAD) for h in heads])
-    lines = xs.FastRows(ws, 2, len(heads))
-    wrap = lines.style_id(
-        xs.Style(xs.BODY_FONT, Alignment(vertical="top", wrap_text=True), border=False)
-    )
-    styles = [None] * 6 + [wrap, wrap, None, wrap]
+    set_widths(ws, (28, 10, 10, 6, 8, 14, 30, 60, 36, 40, 9, 11))
+    print_setup(ws, title_rows=(0, 0), gridlines=True)
+    ws.freeze_panes(1, 1)
+    _head(ws, formats, 0, heads)
+    wrap = formats(WRAP)
+    fmts = [None] * 6 + [wrap, wrap, None, wrap]
+    write = Writer(ws, formats).row
     count = 0
-    rows = sel.open_findings(scope).values_list(*sel.FINDING_FIELDS)
+    rows = streams.open_findings(scope).values_list(*streams.FINDING_FIELDS)
     for (
         agency,
         code,
@@ -448,7 +358,9 @@ def _findings(ws, scope: sel.SummaryScope, stats: SummaryStats) -> xs.FastRows:
         first_seen,
     ) in rows.iterator(chunk_size=sel.CHUNK):
         stats.findings[severity] += 1
-        lines.append(
+        count += 1
+        write(
+            count,
             [
                 agency,
                 code,
@@ -463,17 +375,17 @@ def _findings(ws, scope: sel.SummaryScope, stats: SummaryStats) -> xs.FastRows:
                 FINDING_STATUS_LABELS.get(status, status),
                 timezone.localtime(first_seen).date() if first_seen else None,
             ],
-            styles,
+            fmts,
         )
-        count += 1
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(heads))}{count + 1}"
-    return lines
+    ws.autofilter(0, 0, count, len(heads) - 1)
 
 
 # --- 报送情况 ---------------------------------------------------------------------------------
 
 
-def _submissions(ws, scope: sel.SummaryScope, stats: SummaryStats) -> xs.FastRows:
+def _submissions(
+    ws: Sheet, formats: Formats, scope: sel.SummaryScope, stats: SummaryStats
+) -> None:
     heads = [
         "机关",
         "区划代码",
@@ -485,17 +397,18 @@ def _submissions(ws, scope: sel.SummaryScope, stats: SummaryStats) -> xs.FastRow
         "逾期天数",
         "年报状态",
     ]
-    xs.set_widths(ws, (30, 11, 12, 22, 11, 11, 18, 8, 10))
-    xs.print_setup(ws, title_rows="1:1", gridlines=True)
-    ws.freeze_panes = "B2"
-    ws.append([xs.styled(ws, h, LIST_HEAD) for h in heads])
-    rows = xs.FastRows(ws, 2, len(heads))
-    warn = rows.style_id(xs.Style(xs.BODY_FONT, None, border=False, fill=xs.WARN_FILL))
-    flagged = [None] * 6 + [warn]
+    set_widths(ws, (30, 11, 12, 22, 11, 11, 18, 8, 10))
+    print_setup(ws, title_rows=(0, 0), gridlines=True)
+    ws.freeze_panes(1, 1)
+    _head(ws, formats, 0, heads)
+    flagged = [None] * 6 + [formats(WARN)]
+    write = Writer(ws, formats).row
     count = 0
-    for line in sel.submissions(scope):
+    for line in streams.submissions(scope):
         stats.submissions[line.outcome] += 1
-        rows.append(
+        count += 1
+        write(
+            count,
             [
                 line.agency,
                 line.region_code,
@@ -509,16 +422,16 @@ def _submissions(ws, scope: sel.SummaryScope, stats: SummaryStats) -> xs.FastRow
             ],
             flagged if line.outcome in _FLAGGED else (),
         )
-        count += 1
     stats.agencies_due = count
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(heads))}{count + 1}"
-    return rows
+    ws.autofilter(0, 0, count, len(heads) - 1)
 
 
 # --- 同比 ------------------------------------------------------------------------------------
 
 
-def _year_on_year(ws, scope: sel.SummaryScope, this_year: dict) -> None:
+def _year_on_year(
+    ws: Sheet, formats: Formats, scope: sel.SummaryScope, this_year: dict
+) -> None:
     previous_scope = scope.previous()
     last_year = sel.key_figure_sums(previous_scope)
     blocks = sel.region_blocks(scope)
@@ -530,20 +443,17 @@ def _year_on_year(ws, scope: sel.SummaryScope, this_year: dict) -> None:
         "增减",
         "增减幅度",
     ]
-    xs.set_widths(ws, (18, 40, 12, 12, 12, 10))
-    xs.print_setup(ws, landscape=False, title_rows="1:1", gridlines=True)
-    ws.freeze_panes = "C2"
-    ws.append([xs.styled(ws, h, LIST_HEAD) for h in heads])
-    percent = xs.Style(
-        xs.BODY_FONT, None, border=False, number_format=xs.PERCENT_FORMAT
-    )
-    signed = xs.Style(
-        xs.BODY_FONT, None, border=False, number_format="+#,##0.##;-#,##0.##;0"
-    )
+    set_widths(ws, (18, 40, 12, 12, 12, 10))
+    print_setup(ws, landscape=False, title_rows=(0, 0), gridlines=True)
+    ws.freeze_panes(1, 2)
+    _head(ws, formats, 0, heads)
+    fmts = [None, None, None, None, formats(SIGNED), formats(PERCENT)]
+    write = Writer(ws, formats).row
     previous_layout = schema.layout_for_year(scope.year - 1).value
     targets = [("*", "合计")] + [
         (b.code, b.name) for b in blocks if b.code in this_year or b.code in last_year
     ]
+    row_index = 0
     for code, name in targets:
         for figure in sel.KEY_FIGURES:
             now = this_year.get(code, {}).get(figure.path)
@@ -551,15 +461,10 @@ def _year_on_year(ws, scope: sel.SummaryScope, this_year: dict) -> None:
             row: list[Any] = [name, figure.label, now]
             if not figure.in_layout(previous_layout) and figure.in_layout(scope.layout):
                 row += [f"{previous_layout}版无此栏", None, None]
+            elif now is not None and before is not None:
+                change = float((now - before) / before) if before else None
+                row += [before, now - before, change]
             else:
-                row.append(before)
-                if now is not None and before is not None:
-                    row.append(xs.styled(ws, now - before, signed))
-                    row.append(
-                        xs.styled(ws, float((now - before) / before), percent)
-                        if before
-                        else None
-                    )
-                else:
-                    row += [None, None]
-            ws.append(row)
+                row += [before, None, None]
+            row_index += 1
+            write(row_index, row, fmts)
