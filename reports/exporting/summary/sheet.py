@@ -7,14 +7,20 @@ quoted sentence that begins with "=", "+", "-" or "@" is never a formula.
 
 The styles are xlsx_style's (shared with the openpyxl fill-in template) turned into
 XlsxWriter formats once per workbook. A drawn sheet (说明, the table sheets) is laid out on a
-Canvas by position and written in row order, merges included.
+Canvas by position and written in row order, merges included. The long lists are written
+by a thread of their own while the next rows are read (Writer.in_background): the database
+works on the next rows while XlsxWriter writes the last ones, instead of one waiting for the
+other.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import queue
 import re
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -41,6 +47,8 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _PATTERNS = {"solid": 1, "lightUp": 14}
 _MAX_TEXT = 32767
 _EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (1900 date system)
+_BATCH, _BATCHES = 500, 8  # rows handed to the writing thread at a time; batches queued
+RowWrite = Callable[[int, Sequence[Any], Sequence[Any]], None]
 
 
 class Sheet(Worksheet):
@@ -209,6 +217,53 @@ class Writer:
             else:
                 self.cell(row, col, value, fmt)
 
+    @contextmanager
+    def in_background(self) -> Iterator[RowWrite]:
+        """`row`, done by a thread of its own while the caller reads the next rows.
+
+        The caller's thread waits on the database with the GIL released, so the database's
+        time and XlsxWriter's overlap instead of adding up. Rows go over in batches through
+        a bounded queue: memory stays flat. An error in the thread is raised here. Only the
+        thread touches this sheet meanwhile, with formats made beforehand; the caller only
+        reads (its database connection stays in its own thread).
+        """
+        batches: queue.Queue[list[tuple] | None] = queue.Queue(maxsize=_BATCHES)
+        failed: list[BaseException] = []
+
+        def work() -> None:
+            try:
+                while (batch := batches.get()) is not None:
+                    for args in batch:
+                        self.row(*args)
+            except BaseException as exc:  # handed to the caller's thread
+                failed.append(exc)
+                while batches.get() is not None:  # never leave the caller blocked
+                    pass
+
+        thread = threading.Thread(target=work, name="summary-rows", daemon=True)
+        thread.start()
+        batch: list[tuple] = []
+
+        def write(
+            row: int, values: Sequence[Any], fmts: Sequence[Format | None] = ()
+        ) -> None:
+            batch.append((row, values, fmts))
+            if len(batch) >= _BATCH:
+                if failed:
+                    raise failed[0]
+                batches.put(batch.copy())
+                batch.clear()
+
+        try:
+            yield write
+        finally:
+            if batch and not failed:
+                batches.put(batch)
+            batches.put(None)
+            thread.join()
+        if failed:
+            raise failed[0]
+
     def text(self, row: int, col: int, text: str, fmt: Format | None) -> None:
         """Text as text, whatever it begins with."""
         text = _ILLEGAL.sub("", text)[:_MAX_TEXT]
@@ -216,7 +271,10 @@ class Writer:
             # constant_memory would copy such a string into the file as rich-text XML;
             # as two runs in the cell's own font it is escaped like any other text.
             run = fmt or self.plain
-            self.ws.write_rich_string(row, col, run, text[:1], run, text[1:], fmt)
+            cell_format = () if fmt is None else (fmt,)
+            self.ws.write_rich_string(
+                row, col, run, text[:1], run, text[1:], *cell_format
+            )
         elif text:
             self.ws.write_string(row, col, text, fmt)
         elif fmt is not None:

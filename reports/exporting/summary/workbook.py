@@ -265,29 +265,29 @@ def _report_list(
     fmts = [None] * len(info) + [
         money if f.kind is schema.Kind.MONEY else None for f in figures
     ]
-    write = Writer(ws, formats).row
     count = 0
     # Per layout, each figure's path or None where the layout has no such cell.
     paths: dict[str, list[str | None]] = {}
-    for line in streams.report_lines(scope):
-        shown = paths.get(line.layout)
-        if shown is None:
-            shown = paths[line.layout] = [
-                f.path if f.in_layout(line.layout) else None for f in figures
+    with Writer(ws, formats).in_background() as write:
+        for line in streams.report_lines(scope):
+            shown = paths.get(line.layout)
+            if shown is None:
+                shown = paths[line.layout] = [
+                    f.path if f.in_layout(line.layout) else None for f in figures
+                ]
+            values: list[Any] = [
+                line.agency,
+                line.region_code,
+                line.region_name,
+                KIND_LABELS.get(line.agency_kind, line.agency_kind),
+                schema.LAYOUT_LABELS.get(line.layout, line.layout),
+                STATUS_LABELS.get(line.status, line.status),
+                line.publication_date,
             ]
-        values: list[Any] = [
-            line.agency,
-            line.region_code,
-            line.region_name,
-            KIND_LABELS.get(line.agency_kind, line.agency_kind),
-            schema.LAYOUT_LABELS.get(line.layout, line.layout),
-            STATUS_LABELS.get(line.status, line.status),
-            line.publication_date,
-        ]
-        values += [_shown(line.cells, path) for path in shown]
-        values += [line.findings.get(s) or None for s in severities]
-        write(count + 2, values, fmts)
-        count += 1
+            values += [_shown(line.cells, path) for path in shown]
+            values += [line.findings.get(s) or None for s in severities]
+            write(count + 2, values, fmts)
+            count += 1
     stats.reports = count
     ws.autofilter(1, 0, count + 1, len(heads) - 1)
 
@@ -402,26 +402,28 @@ def _submissions(
     ws.freeze_panes(1, 1)
     _head(ws, formats, 0, heads)
     flagged = [None] * 6 + [formats(WARN)]
-    write = Writer(ws, formats).row
     count = 0
-    for line in streams.submissions(scope):
-        stats.submissions[line.outcome] += 1
-        count += 1
-        write(
-            count,
-            [
-                line.agency,
-                line.region_code,
-                line.region_name,
-                KIND_LABELS.get(line.agency_kind, line.agency_kind),
-                line.deadline,
-                line.publication_date,
-                line.outcome,
-                line.days_late,
-                STATUS_LABELS.get(line.report_status) if line.report_status else None,
-            ],
-            flagged if line.outcome in _FLAGGED else (),
-        )
+    with Writer(ws, formats).in_background() as write:
+        for line in streams.submissions(scope):
+            stats.submissions[line.outcome] += 1
+            count += 1
+            write(
+                count,
+                [
+                    line.agency,
+                    line.region_code,
+                    line.region_name,
+                    KIND_LABELS.get(line.agency_kind, line.agency_kind),
+                    line.deadline,
+                    line.publication_date,
+                    line.outcome,
+                    line.days_late,
+                    STATUS_LABELS.get(line.report_status)
+                    if line.report_status
+                    else None,
+                ],
+                flagged if line.outcome in _FLAGGED else (),
+            )
     stats.agencies_due = count
     ws.autofilter(0, 0, count, len(heads) - 1)
 
