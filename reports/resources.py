@@ -1,11 +1,12 @@
 """Flat report figures in and out of CSV and Excel (django-import-export).
 
 One row per current report: agency, region code, year, layout, status, publication date
-and the key figures of each table (reports.summary_selectors.KEY_FIGURES). A row is matched
-by natural keys (region code, agency name, year), never by database id. Import only updates
-figures of existing reports, through the same service as a hand edit (so "/" stays "/" and
-an emptied cell stays blank); it never creates a report, and identification, status and
-date columns are read-only. Every row is checked in the dry run and shows its errors.
+and the key figures of each table (reports.exporting.summary.selectors.KEY_FIGURES). A row
+is matched by natural keys (region code, agency name, year), never by database id. Import
+only updates figures of existing reports, through the same service as a hand edit (so "/"
+stays "/" and an emptied cell stays blank); it never creates a report, and identification,
+status and date columns are read-only. Every row is checked in the dry run and shows its
+errors.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from import_export import fields, resources, widgets
 from agencies.resources import SheetExportMixin
 from reports import schema, selectors
 from reports.cell_values import display_text, parse_cell_input
+from reports.exporting.summary.selectors import KEY_FIGURES, KeyFigure
 from reports.models import AnnualReport
 from reports.services import report_cells_update
-from reports.summary_selectors import KEY_FIGURES, KeyFigure
 from reports.workflow import can_edit
 
 FIGURE_PREFIX = "figure_"

@@ -51,8 +51,8 @@ class ReportExcelAdminMixin(ProvinceImportMixin, ChineseExportMixin, ImportExpor
     def export_summary_xlsx(
         self, request: HttpRequest, queryset: QuerySet[AnnualReport]
     ) -> HttpResponse | None:
-        from reports.exporting.summary_xlsx import build_summary
-        from reports.summary_selectors import SummaryScope, in_force_ids
+        from reports.exporting.summary.selectors import SummaryScope, in_force_ids
+        from reports.exporting.summary.workbook import build_summary
 
         years = sorted(set(queryset.values_list("report_year__year", flat=True)))
         if len(years) != 1:
@@ -93,7 +93,7 @@ class ReportExcelAdminMixin(ProvinceImportMixin, ChineseExportMixin, ImportExpor
     def template_view(self, request: HttpRequest) -> HttpResponse:
         """The template download page; with a year chosen, the workbook itself."""
         from reports.exporting.template_xlsx import Prefill, build_template
-        from reports.summary_selectors import template_prefill
+        from reports.selectors import template_prefill
 
         if not self.has_view_permission(request):
             raise PermissionDenied

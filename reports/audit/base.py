@@ -2,14 +2,14 @@
 
 Rules are pure functions over plain data, with no ORM, so each is tested on small built
 reports. A per-report rule takes one ReportFacts; a cross-report rule (copying between
-agencies, agencies that did not report) takes the whole scope. The runner
-(reports/audit/runner.py) builds the facts from the database and persists Issues as Findings.
+agencies, agencies that did not report) takes the whole scope. Each is registered with its
+id, severity and title (reports/audit/registry.py); the runner (reports/audit/runner.py)
+builds the facts from the database and persists Issues as Findings.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -54,7 +54,6 @@ class Issue:
     """
 
     rule: str
-    severity: Severity
     message: str
     key: str = ""
     cells: tuple[CellRef, ...] = ()
@@ -62,6 +61,9 @@ class Issue:
     year: int | None = (
         None  # required when there is no report (a missing report's year)
     )
+    # The rule's registered severity, stamped when the rules run (registry.py): a rule body
+    # never writes it, so it is None on an issue of a rule function called on its own.
+    severity: Severity | None = None
 
 
 @dataclass
@@ -101,23 +103,3 @@ class AgencyDue:
     year: int
     deadline: dt.date
     has_report: bool
-
-
-ReportRule = Callable[[ReportFacts], Iterable[Issue]]
-ScopeRule = Callable[
-    [Sequence[ReportFacts], Sequence[AgencyDue], dt.date],
-    Iterable[tuple[int | None, int, Issue]],
-]
-"""A cross-report rule: given the scope's reports, the agencies due and today's date, yields
-(report_id or None, agency_id, issue)."""
-
-
-@dataclass(frozen=True)
-class RuleSpec:
-    """A rule of the catalogue: its id, default severity, Chinese title and function."""
-
-    id: str
-    severity: Severity
-    title: str
-    check: ReportRule | None = None
-    check_scope: ScopeRule | None = None

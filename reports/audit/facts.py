@@ -134,16 +134,6 @@ _HEADER = (
 )
 
 
-def iter_facts(
-    reports: QuerySet[AnnualReport], deadlines: Deadlines, chunk_size: int = 2000
-) -> Iterator[ReportFacts]:
-    """Facts for every report of the queryset, each with its previous year's report."""
-    pending = set(reports.filter(in_force=False).values_list("pk", flat=True))
-    return iter_facts_for_ids(
-        report_ids_in_order(reports), deadlines, chunk_size, pending
-    )
-
-
 def report_ids_in_order(reports: QuerySet[AnnualReport]) -> list[int]:
     """Report ids ordered by agency and year, the order iter_facts_for_ids works best in."""
     return list(

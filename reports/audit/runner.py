@@ -33,7 +33,12 @@ from reports.audit.facts import (
     report_ids_in_order,
 )
 from reports.audit.review import ACTIVE, WITHDRAWN_REASON, findings_history
-from reports.audit.rules import CATALOGUE, copying, run_report_rules, run_scope_rules
+from reports.audit.rules import (
+    copying,
+    run_report_rules,
+    run_scope_rules,
+    scope_rule_ids,
+)
 from reports.models import (
     AnnualReport,
     AuditRun,
@@ -155,7 +160,7 @@ def audit_run(
         opened, fixed = _persist(run, scope, observed)
         run.status = AuditRun.Status.DONE
         run.reports_checked = checked
-        run.counts = dict(Counter(o.issue.severity.value for o in observed))
+        run.counts = dict(Counter(_severity(o.issue) for o in observed))
         run.opened, run.fixed = opened, fixed
     except Exception as exc:
         run.status = AuditRun.Status.FAILED
@@ -353,7 +358,7 @@ def _persist(
         )
         if scope.report_ids is not None:
             # A run on chosen reports cannot judge cross-report rules.
-            gone = gone.exclude(rule__in=_scope_rule_ids())
+            gone = gone.exclude(rule__in=scope_rule_ids())
         closing = list(
             gone.values_list("pk", "status", "report_id", "rule", "report__withdrawn")
         )
@@ -396,7 +401,7 @@ def _finding_values(seen: Observed) -> dict[str, object]:
     issue = seen.issue
     return {
         "rule": issue.rule,
-        "severity": issue.severity.value,
+        "severity": _severity(issue),
         "message": issue.message,
         "cells": [
             {"path": c.path, "value": _json_value(c.value), "raw": c.raw}
@@ -409,10 +414,11 @@ def _finding_values(seen: Observed) -> dict[str, object]:
     }
 
 
-def _scope_rule_ids() -> list[str]:
-    return [
-        rule_id for rule_id, spec in CATALOGUE.items() if spec.check_scope is not None
-    ]
+def _severity(issue: Issue) -> str:
+    """The severity the registry stamped on the issue (run_*_rules stamp every one)."""
+    if issue.severity is None:
+        raise ValueError(f"规则 {issue.rule} 的发现没有严重程度")
+    return issue.severity.value
 
 
 def _json_value(value):

@@ -1,30 +1,21 @@
-"""What every workbook of the system shares: fonts, borders, print setup, and drawing the
-paper form's grids (reports/paper_form.py) as merged cells.
+"""What every workbook of the system shares: fonts, fills, number formats, print scale, and
+the paper form's grids (reports/paper_form.py) laid out as merged cells.
 
-Workbooks are written in openpyxl's write-only mode, so a sheet is drawn on a Canvas (cells
-by position, merges) and flushed row by row; large lists append rows directly. Strings are
-always written as text: a narrative that begins with "=" never becomes a formula.
+The Styles here are the one definition of the look. The fill-in template
+(template_xlsx.py) is written with them through openpyxl's write-only mode: a sheet is drawn
+on a Canvas (cells by position, merges) and flushed row by row, strings always as text. The
+summary workbook is written with XlsxWriter from the same Styles (summary/sheet.py).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-import tempfile
-import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from copy import copy
 from dataclasses import dataclass
-from decimal import Decimal
-from pathlib import Path
-from typing import IO, Any
-from weakref import WeakKeyDictionary
-from xml.sax.saxutils import escape as xml_escape
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -70,7 +61,6 @@ DATE_FORMAT = "yyyy-mm-dd"
 PERCENT_FORMAT = "0.0%"
 
 UNLOCKED = Protection(locked=False)
-LOCKED = Protection(locked=True)
 
 
 @dataclass(frozen=True)
@@ -92,9 +82,6 @@ GROUP = Style(BODY_FONT, CENTER, fill=HEAD_FILL)
 VERTICAL_GROUP = Style(BODY_FONT, VERTICAL, fill=HEAD_FILL)
 CAPTION = Style(HEAD_FONT, LEFT, fill=HEAD_FILL)
 CORNER = Style(SMALL_FONT, CENTER, fill=HEAD_FILL)
-NUMBER = Style(BODY_FONT, RIGHT, number_format=INTEGER_FORMAT)
-TEXT = Style(BODY_FONT, LEFT)
-PLAIN = Style(BODY_FONT, LEFT, border=False)
 NOTE = Style(NOTE_FONT, LEFT, border=False)
 TITLE = Style(TITLE_FONT, CENTER, border=False)
 SUBTITLE = Style(SUBTITLE_FONT, CENTER, border=False)
@@ -122,40 +109,6 @@ def styled(ws: WriteOnlyWorksheet, value: Any, style: Style) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
-    # Setting font, border and fill one by one hashes each into the workbook's lists (about
-    # 50 µs a cell, openpyxl's hash is recursive); a combination already registered is
-    # copied as its index array. The key is the parts' identities, cheap to hash; the
-    # cached Style keeps those parts alive, so an identity is never reused while cached.
-    known = _style_arrays.setdefault(ws.parent, {})
-    key = _style_key(style)
-    found = known.get(key)
-    if found is None:
-        _apply(cell, style)
-        known[key] = (style, copy(cell._style))
-    else:
-        cell._style = copy(found[1])
-    return cell
-
-
-def _style_key(style: Style) -> tuple:
-    """A Style by its parts' identities (openpyxl's own hash of a Font is slow)."""
-    return (
-        id(style.font),
-        id(style.alignment),
-        style.border,
-        id(style.fill),
-        style.number_format,
-        style.locked,
-    )
-
-
-# Per workbook: each style combination with its registered index array (a StyleArray).
-_style_arrays: WeakKeyDictionary[Workbook, dict[tuple, tuple[Style, StyleArray]]] = (
-    WeakKeyDictionary()
-)
-
-
-def _apply(cell: WriteOnlyCell, style: Style) -> None:
     cell.font = style.font
     if style.alignment is not None:
         cell.alignment = style.alignment
@@ -167,15 +120,7 @@ def _apply(cell: WriteOnlyCell, style: Style) -> None:
         cell.number_format = style.number_format
     if not style.locked:
         cell.protection = UNLOCKED
-
-
-def text_safe(ws: WriteOnlyWorksheet, value: Any) -> Any:
-    """A plain value for a fast row, or a text cell where openpyxl would write a formula."""
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
+    return cell
 
 
 def set_widths(ws: WriteOnlyWorksheet, widths: Sequence[float], start: int = 1) -> None:
@@ -301,8 +246,7 @@ TABLE_WIDTHS: dict[str, tuple[float, ...]] = {
 
 
 class Canvas:
-    """A sheet drawn by position, then written in row order: as openpyxl cells (`flush`)
-    or, for sheets of many blocks, straight as sheet XML (`flush_fast`)."""
+    """A sheet drawn by position, then written through openpyxl in row order."""
 
     def __init__(self, ws: WriteOnlyWorksheet) -> None:
         self.ws = ws
@@ -328,10 +272,7 @@ class Canvas:
         """A merged range: the value in its first cell, the border drawn on all of them."""
         self.put(row, col, value, style)
         if (last_row, last_col) != (row, col):
-            # Straight into the set: MultiCellRange.add first tests the new range against
-            # every earlier one (quadratic in a sheet of many region blocks), and a
-            # Canvas never draws overlapping ranges.
-            self.ws.merged_cells.ranges.add(
+            self.ws.merged_cells.add(
                 CellRange(min_row=row, min_col=col, max_row=last_row, max_col=last_col)
             )
             for r in range(row, last_row + 1):
@@ -356,7 +297,7 @@ class Canvas:
             self.span(p.row, p.col, p.last_row, p.last_col, value, style)
 
     def flush(self) -> None:
-        """Write the sheet through openpyxl (small sheets)."""
+        """Write the sheet through openpyxl."""
         for row, height in self.heights.items():
             self.ws.row_dimensions[row].height = height
         for r in range(1, self.max_row + 1):
@@ -368,154 +309,3 @@ class Canvas:
                     )
                 ]
             )
-
-    def flush_fast(self) -> FastRows:
-        """Write the sheet as XML rows for `save_with_rows` (sheets of thousands of cells:
-        openpyxl's cell objects cost several times more than the XML)."""
-        rows = FastRows(self.ws, 1, self.max_col)
-        for r in range(1, self.max_row + 1):
-            rows.append_cells(
-                [self.cells.get((r, c)) for c in range(1, self.max_col + 1)],
-                height=self.heights.get(r),
-            )
-        return rows
-
-
-# --- fast rows for long lists -----------------------------------------------------------------
-
-_EPOCH = dt.date(1899, 12, 30)
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-class FastRows:
-    """Rows of a long list, written as sheet XML to a temporary file and spliced into the
-    saved workbook by `save_with_rows`.
-
-    openpyxl spends about 10 µs on every cell even in write-only mode; a list of 100,000
-    reports has three million. Here a row is one string: numbers as numbers, dates as
-    dates (a date style taken from openpyxl), and every string as an inline string, so
-    text beginning with "=" is text by construction, never a formula.
-    """
-
-    def __init__(self, ws: WriteOnlyWorksheet, first_row: int, width: int) -> None:
-        self.ws = ws
-        self.row = first_row
-        self.letters = [get_column_letter(c) for c in range(1, width + 1)]
-        self.file = tempfile.TemporaryFile("w+", encoding="utf-8")
-        self._style_ids: dict[tuple, int] = {}
-        self.date_style = self.style_id(
-            Style(BODY_FONT, None, False, None, DATE_FORMAT)
-        )
-
-    def style_id(self, style: Style) -> int:
-        """The workbook's index of a style (the `s` attribute of a cell)."""
-        key = _style_key(style)
-        found = self._style_ids.get(key)
-        if found is None:
-            found = self._style_ids[key] = styled(self.ws, None, style).style_id
-        return found
-
-    def append_cells(
-        self, cells: Sequence[tuple[Any, Style] | None], height: float | None = None
-    ) -> None:
-        """One row of (value, style) cells; a styled empty cell keeps its borders."""
-        extra = f' ht="{height}" customHeight="1"' if height else ""
-        parts = [f'<row r="{self.row}"{extra}>']
-        for index, placed in enumerate(cells):
-            if placed is None:
-                continue
-            value, style = placed
-            ref = f"{self.letters[index]}{self.row}"
-            s = self.style_id(style)
-            if value is None or value == "":
-                parts.append(f'<c r="{ref}" s="{s}"/>')
-            else:
-                parts.append(self._cell(ref, value, s))
-        parts.append("</row>")
-        self.file.write("".join(parts))
-        self.row += 1
-
-    def append(self, values: Sequence[Any], styles: Sequence[int | None] = ()) -> None:
-        parts = [f'<row r="{self.row}">']
-        for index, value in enumerate(values):
-            if value is None or value == "":
-                continue
-            ref = f"{self.letters[index]}{self.row}"
-            style = styles[index] if index < len(styles) else None
-            parts.append(self._cell(ref, value, style))
-        parts.append("</row>")
-        self.file.write("".join(parts))
-        self.row += 1
-
-    def _cell(self, ref: str, value: Any, style: int | None) -> str:
-        s = f' s="{style}"' if style else ""
-        kind = value.__class__
-        if kind is int:  # the common case first (bool is its own class)
-            return f'<c r="{ref}"{s}><v>{value}</v></c>'
-        if kind is str:
-            text = xml_escape(_ILLEGAL.sub("", value))
-            return (
-                f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">'
-                f"{text}</t></is></c>"
-            )
-        if isinstance(value, bool):
-            return f'<c r="{ref}" t="b"{s}><v>{int(value)}</v></c>'
-        if isinstance(value, int | float):
-            return f'<c r="{ref}"{s}><v>{value}</v></c>'
-        if isinstance(value, Decimal):
-            return f'<c r="{ref}"{s}><v>{format(value, "f")}</v></c>'
-        if isinstance(value, dt.date):
-            if isinstance(value, dt.datetime):
-                value = value.date()
-            serial = (value - _EPOCH).days
-            return f'<c r="{ref}" s="{style or self.date_style}"><v>{serial}</v></c>'
-        text = xml_escape(_ILLEGAL.sub("", str(value)))
-        return (
-            f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">'
-            f"{text}</t></is></c>"
-        )
-
-    @property
-    def last_row(self) -> int:
-        return self.row - 1
-
-
-def save_with_rows(
-    workbook: Workbook, output: str | Path | IO[bytes], lists: Sequence[FastRows]
-) -> None:
-    """Save the workbook, then splice each list's rows into its sheet's XML."""
-    with tempfile.TemporaryFile() as saved:
-        workbook.save(saved)
-        saved.seek(0)
-        members = {fast.ws.path.lstrip("/"): fast for fast in lists}
-        with (
-            zipfile.ZipFile(saved) as source,
-            zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target,
-        ):
-            for item in source.infolist():
-                fast = members.get(item.filename)
-                if fast is None:
-                    target.writestr(item, source.read(item.filename))
-                    continue
-                _splice(source.read(item.filename).decode("utf-8"), fast, target, item)
-
-
-def _splice(xml: str, fast: FastRows, target: zipfile.ZipFile, item) -> None:
-    last = get_column_letter(len(fast.letters))
-    xml = re.sub(
-        r'<dimension ref="[^"]*"\s*/>',
-        f'<dimension ref="A1:{last}{max(fast.last_row, 1)}"/>',
-        xml,
-        count=1,
-    )
-    if "<sheetData/>" in xml:
-        xml = xml.replace("<sheetData/>", "<sheetData></sheetData>", 1)
-    head, tail = xml.split("</sheetData>", 1)
-    with target.open(item.filename, "w") as handle:
-        handle.write(head.encode("utf-8"))
-        fast.file.seek(0)
-        while chunk := fast.file.read(1 << 20):
-            handle.write(chunk.encode("utf-8"))
-        handle.write(b"</sheetData>")
-        handle.write(tail.encode("utf-8"))
-    fast.file.close()

@@ -139,7 +139,7 @@ def test_the_summary_action_reads_inside_replica_reads(
     def fake_build(scope, output, *, generated_by):
         seen.append(reading_from_replica())
 
-    monkeypatch.setattr("reports.exporting.summary_xlsx.build_summary", fake_build)
+    monkeypatch.setattr("reports.exporting.summary.workbook.build_summary", fake_build)
     report = make_report()
     response = admin_client_logged_in.post(
         reverse("admin:reports_annualreport_changelist"),

@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from agencies.models import Agency
-from reports.summary_selectors import KEY_FIGURES
+from reports.exporting.summary.selectors import KEY_FIGURES
 from tests.factories import cell, full_tables, make_agency, make_region, make_report
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reports.exporting.summary_xlsx import SUMMARY_SHEETS
+from reports.exporting.summary.workbook import SUMMARY_SHEETS
 from reports.models import AnnualReport
 
 pytestmark = pytest.mark.django_db

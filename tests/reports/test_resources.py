@@ -15,9 +15,9 @@ from openpyxl import load_workbook
 
 from agencies.models import Agency, AgencyAlias, Region
 from agencies.resources import AgencyResource, RegionResource
+from reports.exporting.summary.selectors import KEY_FIGURES
 from reports.models import AnnualReport, Table3Row
 from reports.resources import ReportFiguresResource
-from reports.summary_selectors import KEY_FIGURES
 from tests.factories import full_tables, make_agency, make_region, make_report
 
 pytestmark = pytest.mark.django_db

@@ -1,8 +1,9 @@
 """Within-report arithmetic: the identities of spec section 6 and the cell values themselves.
 
 This is the single implementation of those identities: the importer's preview calls
-`check_identities` on a ParsedReport's tables, the audit calls `check` on ReportFacts. Blank
+`check_identities` on a ParsedReport's tables, the audit runs each rule on ReportFacts. Blank
 and "/" cells count as 0 and the message says so; missing or uncertain cells skip the check.
+All rules of a report read its tables through one Reader (cells.table_reader).
 """
 
 from __future__ import annotations
@@ -12,56 +13,25 @@ from decimal import Decimal
 from operator import itemgetter
 
 from reports import schema
-from reports.audit.base import CellRef, Issue, ReportFacts, Severity
+from reports.audit.base import CellRef, Issue, Severity
+from reports.audit.registry import ids_of, rule, sharing
 from reports.audit.rules.cells import (
+    HasTables,
     Known,
     Number,
     Reader,
-    Uncertain,
+    TableFacts,
     fmt,
     refs,
+    table_reader,
     zero_note,
 )
 from reports.importing.parsed import ParsedCell, Tables
-
-IDENTITY_RULES = ("T3-balance", "T3-results", "T3-row-total", "T4-total", "T2-in-force")
-CELL_RULES = ("count-invalid", "blank-cells", "na-cells")
-RULES = IDENTITY_RULES + CELL_RULES
 
 _BALANCE_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
 _RESULT_HEAD = tuple(r for r in schema.TABLE3_RESULT_ROWS if not r.startswith("other_"))
 _T2_SERIES = ("regulations", "normative_documents")
 _LISTED = 8  # cells named in a blank/"/" message; all of them are in `cells`
-
-
-def check(facts: ReportFacts) -> list[Issue]:
-    """Every arithmetic and cell-value issue of one report."""
-    return check_tables(facts.tables, facts.layout, facts.uncertain)
-
-
-def check_tables(
-    tables: Tables, layout: str, uncertain: Iterable[str] = ()
-) -> list[Issue]:
-    """Identities plus cell values, for a report's tables (ParsedReport or facts)."""
-    reader = Reader(tables, layout, Uncertain(uncertain))
-    return _identities(reader) + _cell_values(reader)
-
-
-def check_identities(
-    tables: Tables, layout: str, uncertain: Iterable[str] = ()
-) -> list[Issue]:
-    """The identities of spec section 6 within one report (what the importer warns about)."""
-    return _identities(Reader(tables, layout, Uncertain(uncertain)))
-
-
-def _identities(reader: Reader) -> list[Issue]:
-    return (
-        t3_balance(reader)
-        + t3_results(reader)
-        + t3_row_total(reader)
-        + t4_total(reader)
-        + t2_in_force(reader)
-    )
 
 
 # --- Table 三 -----------------------------------------------------------------------------
@@ -81,8 +51,14 @@ def _sum(values: list[Number | None]) -> Number | None:
     return sum(known) if len(known) == len(values) else None
 
 
-def t3_balance(reader: Reader) -> list[Issue]:
+@rule(
+    "T3-balance",
+    Severity.ERROR,
+    "表三勾稽关系：本年新收＋上年结转＝办理结果总计＋结转下年度",
+)
+def t3_balance(facts: HasTables) -> list[Issue]:
     """T3-balance: new_received + carried_over = total_processed + carried_forward, per column."""
+    reader = table_reader(facts)
     rows = reader.values("table3").rows
     if not all(r in rows for r in _BALANCE_ROWS):
         return []
@@ -98,7 +74,6 @@ def t3_balance(reader: Reader) -> list[Issue]:
         out.append(
             Issue(
                 "T3-balance",
-                Severity.ERROR,
                 f"表三「{_column_name(column)}」列：本年新收 {fmt(items[0].value)} + "
                 f"上年结转 {fmt(items[1].value)} = {fmt(left)}，而（七）总计 "
                 f"{fmt(items[2].value)} + 结转下年度 {fmt(items[3].value)} = "
@@ -121,8 +96,10 @@ def _result_rows(rows: dict[str, dict]) -> list[str] | None:
     return None
 
 
-def t3_results(reader: Reader) -> list[Issue]:
+@rule("T3-results", Severity.ERROR, "表三（七）总计等于各项办理结果之和")
+def t3_results(facts: HasTables) -> list[Issue]:
     """T3-results: （七）总计 = the sum of every result row, per column."""
+    reader = table_reader(facts)
     rows = reader.values("table3").rows
     results = _result_rows(rows)
     if results is None or "total_processed" not in rows:
@@ -140,7 +117,6 @@ def t3_results(reader: Reader) -> list[Issue]:
         out.append(
             Issue(
                 "T3-results",
-                Severity.ERROR,
                 f"{reader.label('table3', 'total_processed', column)}印为 "
                 f"{fmt(printed)}，而各项办理结果（予以公开至其他处理）之和为 "
                 f"{fmt(total)}{zero_note(reader, [cell, *parts])}",
@@ -177,12 +153,13 @@ def _row_totals(
     return out
 
 
-def t3_row_total(reader: Reader) -> list[Issue]:
+@rule("T3-row-total", Severity.ERROR, "表三总计列等于自然人与法人或其他组织各列之和")
+def t3_row_total(facts: HasTables) -> list[Issue]:
     """T3-row-total: 总计 = 自然人 + the five 法人或其他组织 columns, per row."""
+    reader = table_reader(facts)
     return [
         Issue(
             "T3-row-total",
-            Severity.ERROR,
             f"{reader.label('table3', row, 'total')}印为 {fmt(printed.value)}，"
             f"而自然人与法人或其他组织各列之和为 {fmt(total)}"
             f"{zero_note(reader, [printed, *parts])}",
@@ -198,12 +175,17 @@ def t3_row_total(reader: Reader) -> list[Issue]:
 # --- Table 四 and 二 ------------------------------------------------------------------------
 
 
-def t4_total(reader: Reader) -> list[Issue]:
+@rule(
+    "T4-total",
+    Severity.ERROR,
+    "表四总计等于结果维持、结果纠正、其他结果、尚未审结之和",
+)
+def t4_total(facts: HasTables) -> list[Issue]:
     """T4-total: 总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结, per block."""
+    reader = table_reader(facts)
     return [
         Issue(
             "T4-total",
-            Severity.ERROR,
             f"{reader.label('table4', block, 'total')}印为 {fmt(printed.value)}，"
             f"而结果维持、结果纠正、其他结果、尚未审结之和为 {fmt(total)}"
             f"{zero_note(reader, [printed, *parts])}",
@@ -216,8 +198,10 @@ def t4_total(reader: Reader) -> list[Issue]:
     ]
 
 
-def t2_in_force(reader: Reader) -> list[Issue]:
+@rule("T2-in-force", Severity.WARNING, "表二现行有效件数不少于本年制发减本年废止")
+def t2_in_force(facts: HasTables) -> list[Issue]:
     """T2-in-force (2021 table 二): 现行有效 ≥ 本年制发 − 本年废止."""
+    reader = table_reader(facts)
     if reader.table_layout("table2") != schema.Layout.Y2021:
         return []
     out = []
@@ -233,7 +217,6 @@ def t2_in_force(reader: Reader) -> list[Issue]:
         out.append(
             Issue(
                 "T2-in-force",
-                Severity.WARNING,
                 f"{reader.label('table2', row, 'in_force')}为 {fmt(in_force.value)}，"
                 f"小于本年制发 {fmt(issued.value)} 减本年废止 {fmt(repealed.value)}"
                 f"{zero_note(reader, items)}",
@@ -242,6 +225,19 @@ def t2_in_force(reader: Reader) -> list[Issue]:
             )
         )
     return out
+
+
+IDENTITIES = (t3_balance, t3_results, t3_row_total, t4_total, t2_in_force)
+IDENTITY_RULES = tuple(r for check in IDENTITIES for r in ids_of(check))
+
+
+def check_identities(
+    tables: Tables, layout: str, uncertain: Iterable[str] = ()
+) -> list[Issue]:
+    """The identities of spec section 6 within one report (what the importer warns about)."""
+    facts = TableFacts(tables, layout, tuple(uncertain))
+    with sharing():
+        return [issue for check in IDENTITIES for issue in check(facts)]
 
 
 # --- Cell values ----------------------------------------------------------------------------
@@ -256,8 +252,12 @@ def _kind(table: str, column: str) -> schema.Kind:
     return schema.Kind.COUNT
 
 
-def _cell_values(reader: Reader) -> list[Issue]:
-    """count-invalid per cell; blank-cells and na-cells once per table."""
+@rule("count-invalid", Severity.ERROR, "件数应为非负整数")
+@rule("blank-cells", Severity.INFO, "应填数字的单元格为空白（按 0 核对）")
+@rule("na-cells", Severity.INFO, "应填数字的单元格填为“/”（不适用，按 0 核对）")
+def cell_values(facts: HasTables) -> list[Issue]:
+    """count-invalid per cell; blank-cells and na-cells once per table (one pass)."""
+    reader = table_reader(facts)
     out: list[Issue] = []
     for table in schema.TABLE_KEYS:
         values = reader.values(table)
@@ -298,7 +298,6 @@ def _invalid(
     what = "金额不能为负数" if kind == schema.Kind.MONEY else "件数应为非负整数"
     return Issue(
         "count-invalid",
-        Severity.ERROR,
         f"{reader.label(table, row, column)}为 {fmt(cell.value)}，{what}",
         key=f"{table}.{row}.{column}",
         cells=(CellRef(f"{table}.{row}.{column}", cell.value, cell.raw),),
@@ -314,7 +313,6 @@ def _blank_issue(
     if not_applicable:
         return Issue(
             "na-cells",
-            Severity.INFO,
             f"{label}有 {len(cells)} 个应填数字的单元格填为“/”等不适用符号：{shown}；"
             "不适用不等于 0，算术核对时按 0 计算",
             key=table,
@@ -322,7 +320,6 @@ def _blank_issue(
         )
     return Issue(
         "blank-cells",
-        Severity.INFO,
         f"{label}有 {len(cells)} 个应填数字的单元格为空白：{shown}；"
         "空白不等于 0，算术核对时按 0 计算",
         key=table,

@@ -22,9 +22,7 @@ from collections.abc import Iterator, Sequence
 from itertools import combinations
 
 from reports.audit.base import AgencyDue, Issue, ReportFacts, Severity
-
-RULES = ("copy-previous",)
-SCOPE_RULES = ("copy-other",)
+from reports.audit.registry import rule
 
 THRESHOLD = 0.9
 MIN_CHARS = 200
@@ -88,6 +86,7 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return inter / (len(a) + len(b) - inter)
 
 
+@rule("copy-previous", Severity.WARNING, "叙述部分与本机关上年度报告高度雷同")
 def copy_previous(facts: ReportFacts) -> list[Issue]:
     """copy-previous: the narrative is ≥ 90 % the same as the agency's previous report."""
     previous = facts.previous
@@ -107,7 +106,6 @@ def copy_previous(facts: ReportFacts) -> list[Issue]:
     return [
         Issue(
             "copy-previous",
-            Severity.WARNING,
             f"叙述部分（总体情况、存在问题、其他事项）与本机关 {previous.year} 年度报告"
             f"相似度 {similarity:.0%}，可能照抄上年报告",
             key=str(previous.year),
@@ -115,6 +113,12 @@ def copy_previous(facts: ReportFacts) -> list[Issue]:
     ]
 
 
+@rule(
+    "copy-other",
+    Severity.WARNING,
+    "叙述部分与同年度其他机关报告高度雷同",
+    scope=True,
+)
 def copy_other(
     reports: Sequence[ReportFacts], due: Sequence[AgencyDue], today: dt.date
 ) -> Iterator[tuple[int | None, int, Issue]]:
@@ -176,7 +180,6 @@ def _copies_in_year(
                 facts.agency_id,
                 Issue(
                     "copy-other",
-                    Severity.WARNING,
                     f"叙述部分与{other.agency} {other.year} 年度报告相似度 "
                     f"{similarity:.0%}（已去除套话），可能相互照抄",
                     key=str(other.agency_id),

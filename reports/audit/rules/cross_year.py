@@ -8,27 +8,28 @@ from __future__ import annotations
 
 from reports import schema
 from reports.audit.base import Issue, ReportFacts, Severity
-from reports.audit.rules.cells import Known, Reader, fmt, zero_note
-
-RULES = ("X-carry", "X-in-force")
+from reports.audit.registry import rule
+from reports.audit.rules.cells import Known, Reader, fmt, table_reader, zero_note
 
 _SERIES = ("regulations", "normative_documents")
 
 
-def check(facts: ReportFacts) -> list[Issue]:
-    """Both cross-year rules."""
+def _readers(facts: ReportFacts) -> tuple[Reader, Reader] | None:
+    """This year's and last year's tables, or None without last year's report."""
     previous = facts.previous
     if previous is None or previous.year != facts.year - 1:
-        return []
-    current = Reader(facts.tables, facts.layout, facts.uncertain)
-    before = Reader(previous.tables, previous.layout, previous.uncertain)
-    return x_carry(current, before, facts.year) + x_in_force(
-        current, before, facts.year
-    )
+        return None
+    return table_reader(facts), table_reader(previous)
 
 
-def x_carry(current: Reader, before: Reader, year: int) -> list[Issue]:
+@rule("X-carry", Severity.ERROR, "上年结转等于上年度报告的结转下年度")
+def x_carry(facts: ReportFacts) -> list[Issue]:
     """X-carry: 上年结转 of year Y = 结转下年度 of year Y − 1, per column."""
+    readers = _readers(facts)
+    if readers is None:
+        return []
+    current, before = readers
+    year = facts.year
     if "carried_over" not in current.rows("table3"):
         return []
     if "carried_forward" not in before.rows("table3"):
@@ -43,7 +44,6 @@ def x_carry(current: Reader, before: Reader, year: int) -> list[Issue]:
         out.append(
             Issue(
                 "X-carry",
-                Severity.ERROR,
                 f"{current.label('table3', 'carried_over', column)}为 "
                 f"{fmt(now.value)}，而 {year - 1} 年度报告"
                 f"{before.label('table3', 'carried_forward', column)}为 "
@@ -60,8 +60,18 @@ def _previous_note(before: Reader, item: Known) -> str:
     return note.replace("（其中", "（上年报告中", 1) if note else ""
 
 
-def x_in_force(current: Reader, before: Reader, year: int) -> list[Issue]:
+@rule(
+    "X-in-force",
+    Severity.WARNING,
+    "现行有效件数与上年度衔接（上年现行有效＋制发－废止）",
+)
+def x_in_force(facts: ReportFacts) -> list[Issue]:
     """X-in-force (2021 table 二 both years): 现行有效(Y) = 现行有效(Y−1) + 制发 − 废止."""
+    readers = _readers(facts)
+    if readers is None:
+        return []
+    current, before = readers
+    year = facts.year
     layout = schema.Layout.Y2021
     if (
         current.table_layout("table2") != layout
@@ -84,7 +94,6 @@ def x_in_force(current: Reader, before: Reader, year: int) -> list[Issue]:
         out.append(
             Issue(
                 "X-in-force",
-                Severity.WARNING,
                 f"{current.label('table2', row, 'in_force')}为 {fmt(in_force.value)}，"
                 f"而 {year - 1} 年度现行有效 {fmt(then.value)} + 本年制发 "
                 f"{fmt(issued.value)} − 本年废止 {fmt(repealed.value)} = "

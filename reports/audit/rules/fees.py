@@ -11,10 +11,9 @@ import re
 from decimal import Decimal
 
 from reports.audit.base import Issue, ReportFacts, Severity
-from reports.audit.rules.cells import Reader, fmt
+from reports.audit.registry import rule
+from reports.audit.rules.cells import fmt, table_reader
 from reports.audit.rules.narrative import narrative, section, sentences
-
-RULES = ("fee-notice", "fee-before-2021", "fee-multiple")
 
 FEE_REGIME_YEAR = 2021
 _AMOUNT = re.compile(
@@ -28,14 +27,10 @@ _HYPOTHETICAL = re.compile(r"将|拟|规定|办法|标准|按照|依照|依据|�
 _NOTICE_WORDS = ("收费通知", "信息处理费", "缴费通知", "缴纳费用")
 
 
-def check(facts: ReportFacts) -> list[Issue]:
-    """Every fee rule."""
-    return fee_notice(facts) + fee_statements(facts)
-
-
+@rule("fee-notice", Severity.WARNING, "有逾期未缴费不再处理的申请，但未说明收费情况")
 def fee_notice(facts: ReportFacts) -> list[Issue]:
     """fee-notice: applications dropped for an unpaid fee, and section 六 says nothing of it."""
-    reader = Reader(facts.tables, facts.layout, facts.uncertain)
+    reader = table_reader(facts)
     item = reader.known("table3", "other_fee_unpaid", "total")
     if item is None or item.value <= 0:
         return []
@@ -47,7 +42,6 @@ def fee_notice(facts: ReportFacts) -> list[Issue]:
     return [
         Issue(
             "fee-notice",
-            Severity.WARNING,
             f"{reader.label('table3', 'other_fee_unpaid', 'total')}为 "
             f"{fmt(item.value)}，但“六、其他需要报告的事项”未说明收费通知或信息处理费情况",
             key="other_fee_unpaid",
@@ -61,6 +55,8 @@ def _yuan(number: str, unit: str) -> Decimal:
     return value * 10000 if unit == "万元" else value
 
 
+@rule("fee-before-2021", Severity.WARNING, "2021 年以前的报告称收取信息处理费")
+@rule("fee-multiple", Severity.WARNING, "信息处理费金额不是 10 元的整数倍")
 def fee_statements(facts: ReportFacts) -> list[Issue]:
     """fee-before-2021 and fee-multiple, from the sentences that name 信息处理费."""
     text = narrative(facts)
@@ -81,7 +77,6 @@ def fee_statements(facts: ReportFacts) -> list[Issue]:
             out.append(
                 Issue(
                     "fee-before-2021",
-                    Severity.WARNING,
                     f"{facts.year} 年度报告称收取了信息处理费，而信息处理费自 2021 年起"
                     "才按《政府信息公开信息处理费管理办法》收取",
                     key="fee-before-2021",
@@ -94,7 +89,6 @@ def fee_statements(facts: ReportFacts) -> list[Issue]:
                 out.append(
                     Issue(
                         "fee-multiple",
-                        Severity.WARNING,
                         f"信息处理费 {fmt(amount)} 元不是 10 元的整数倍（按件、按量计收的"
                         "标准均为 10 元的整数倍）",
                         key=fmt(amount),

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from reports import schema
 from reports.audit.base import Issue, ReportFacts, Severity
+from reports.audit.registry import rule
 from reports.audit.rules.cells import table2_layout
 from reports.audit.rules.narrative import headings
 from reports.importing.normalize import compact
-
-RULES = ("layout-year", "section-missing", "heading-variant")
 
 _ORDER = {key: i for i, (key, _) in enumerate(schema.SECTIONS)}
 _OFFICIAL = {key: compact(text) for key, text in schema.SECTIONS}
@@ -24,17 +23,13 @@ _VARIANTS = {
 _TRAILING = "。:：,，;；"
 
 
-def check(facts: ReportFacts) -> list[Issue]:
-    """Every layout rule."""
-    return layout_year(facts) + sections(facts)
-
-
 def _layout_name(layout: str) -> str:
     return schema.LAYOUT_LABELS.get(layout, layout)
 
 
+@rule("layout-year", Severity.ERROR, "表格版式与报告年度不符")
 def layout_year(facts: ReportFacts) -> list[Issue]:
-    """layout-year: a table on the template of another year; the one-row （六） as a variant."""
+    """layout-year: a table on the template of another year."""
     expected = facts.year_layout
     out: list[Issue] = []
     found: dict[str, str] = {}
@@ -55,35 +50,38 @@ def layout_year(facts: ReportFacts) -> list[Issue]:
         out.append(
             Issue(
                 "layout-year",
-                Severity.ERROR,
                 f"{facts.year} 年度报告应使用{_layout_name(expected)}表格，"
                 f"而{where}使用的是{_layout_name(layout)}",
                 key=table,
             )
         )
+    return out
+
+
+@rule("section-missing", Severity.ERROR, "缺少章节或章节顺序错误")
+@rule("heading-variant", Severity.INFO, "标题或栏目为非标准写法")
+def sections(facts: ReportFacts) -> list[Issue]:
+    """section-missing and heading-variant, from the raw text (or the tables without it);
+    heading-variant also for a 2021 table 三 that prints （六） as one row, the 2019 way."""
+    out: list[Issue] = []
+    t3_rows = facts.tables.get("table3") or {}
     if (
-        expected == schema.Layout.Y2021
+        facts.year_layout == schema.Layout.Y2021
         and schema.OTHER_ONE_ROW in t3_rows
-        and "table3" not in found
+        and not any(r in t3_rows for r in schema.OTHER_2021_ROWS)
     ):
         out.append(
             Issue(
                 "heading-variant",
-                Severity.INFO,
                 "表三将“（六）其他处理”印为一行（2019版写法），2021版应分为逾期不补正、"
                 "逾期未缴费、其他三行",
                 key="table3.other_processing",
             )
         )
-    return out
-
-
-def sections(facts: ReportFacts) -> list[Issue]:
-    """section-missing and heading-variant, from the raw text (or the tables without it)."""
     if not facts.raw_text.strip():
-        return [_missing(key) for key in schema.TABLE_KEYS if not facts.tables.get(key)]
+        missing = [key for key in schema.TABLE_KEYS if not facts.tables.get(key)]
+        return out + [_missing(key) for key in missing]
     found = headings(facts.raw_text)
-    out: list[Issue] = []
     seen = {key for key, _ in found}
     for key, _ in schema.SECTIONS:
         if key not in seen:
@@ -94,7 +92,6 @@ def sections(facts: ReportFacts) -> list[Issue]:
         out.append(
             Issue(
                 "section-missing",
-                Severity.ERROR,
                 f"章节顺序与标准格式不符：{printed}",
                 key="order",
             )
@@ -109,7 +106,6 @@ def sections(facts: ReportFacts) -> list[Issue]:
 def _missing(key: str) -> Issue:
     return Issue(
         "section-missing",
-        Severity.ERROR,
         f"缺少“{schema.SECTION_HEADINGS[key]}”部分",
         key=key,
     )
@@ -127,7 +123,6 @@ def _variant(key: str, line: str) -> Issue | None:
         what = "非标准写法"
     return Issue(
         "heading-variant",
-        Severity.INFO,
         f"标题“{line}”为{what}，标准标题为“{schema.SECTION_HEADINGS[key]}”",
         key=key,
         evidence=line,

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from reports.audit.base import Issue, ReportFacts, Severity
-from reports.audit.rules.cells import Reader, fmt
-
-RULES = ("T2-regulations",)
+from reports.audit.registry import rule
+from reports.audit.rules.cells import fmt, table_reader
 
 # 地方政府规章 are made by provincial and 设区的市 governments only (立法法 第九十三条).
 NO_REGULATIONS_LEVELS = frozenset({"county", "township"})
@@ -19,11 +18,12 @@ _COLUMNS = (
 )
 
 
+@rule("T2-regulations", Severity.WARNING, "县级及以下机关填报了规章")
 def t2_regulations(facts: ReportFacts) -> list[Issue]:
     """T2-regulations: 规章 figures from an agency at county level or below."""
     if facts.region_level not in NO_REGULATIONS_LEVELS:
         return []
-    reader = Reader(facts.tables, facts.layout, facts.uncertain)
+    reader = table_reader(facts)
     found = []
     for column in _COLUMNS:
         item = reader.known("table2", "regulations", column)
@@ -38,7 +38,6 @@ def t2_regulations(facts: ReportFacts) -> list[Issue]:
     return [
         Issue(
             "T2-regulations",
-            Severity.WARNING,
             f"{named}：县级及以下机关无权制定规章，请核实是否误填（例如应填在行政规范性文件一行）",
             key="regulations",
             cells=tuple(i.ref() for i in found),

@@ -6,11 +6,10 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 
 from reports.audit.base import AgencyDue, Issue, ReportFacts, Severity
-
-RULES = ("late",)
-SCOPE_RULES = ("missing-report",)
+from reports.audit.registry import rule
 
 
+@rule("late", Severity.WARNING, "逾期发布年度报告")
 def late(facts: ReportFacts) -> list[Issue]:
     """late: published after the deadline for this agency's kind."""
     published, deadline = facts.publication_date, facts.deadline
@@ -20,13 +19,13 @@ def late(facts: ReportFacts) -> list[Issue]:
     return [
         Issue(
             "late",
-            Severity.WARNING,
             f"发布日期 {published.isoformat()} 晚于截止日 {deadline.isoformat()}"
             f"（晚 {days} 天）",
         )
     ]
 
 
+@rule("missing-report", Severity.ERROR, "应报送机关逾期未报送年度报告", scope=True)
 def missing_report(
     reports: Sequence[ReportFacts], due: Sequence[AgencyDue], today: dt.date
 ) -> Iterator[tuple[int | None, int, Issue]]:
@@ -39,7 +38,6 @@ def missing_report(
             item.agency_id,
             Issue(
                 "missing-report",
-                Severity.ERROR,
                 f"{item.agency}未提交 {item.year} 年度报告，截止日 "
                 f"{item.deadline.isoformat()} 已过",
                 year=item.year,

@@ -11,15 +11,9 @@ import re
 
 from reports import schema
 from reports.audit.base import Issue, ReportFacts, Severity
-from reports.audit.rules.cells import Known, Reader, fmt
+from reports.audit.registry import rule, shared
+from reports.audit.rules.cells import Known, Reader, fmt, table_reader
 from reports.audit.rules.narrative import own_scope, section, sentences, to_int
-
-RULES = (
-    "text-applications",
-    "text-no-applications",
-    "text-review-litigation",
-    "text-normative",
-)
 
 _NUM = r"(?P<n>\d{1,3}(?:,\d{3})+|\d+)"
 _UNIT = r"(?:件|个|份|条|宗|起)"
@@ -69,17 +63,14 @@ _NORMATIVE_LABELS = {
 }
 
 
-def check(facts: ReportFacts) -> list[Issue]:
-    """Every text-against-tables rule."""
-    overview = section(facts, "overview")
-    if not overview:
-        return []
-    reader = Reader(facts.tables, facts.layout, facts.uncertain)
-    said = sentences(overview, "申请", "复议", "诉讼", "规范性文件")
-    return (
-        text_applications(reader, said)
-        + text_review_litigation(reader, said)
-        + text_normative(reader, said)
+def _said(facts: ReportFacts) -> list[str]:
+    """The overview's sentences that name applications, cases or normative documents."""
+    return shared(
+        facts,
+        "text.said",
+        lambda: sentences(
+            section(facts, "overview"), "申请", "复议", "诉讼", "规范性文件"
+        ),
     )
 
 
@@ -95,8 +86,19 @@ def _accepted(reader: Reader, table: str, row: str, parts: tuple[str, ...]) -> s
     return values
 
 
-def text_applications(reader: Reader, said: list[str]) -> list[Issue]:
-    """text-applications and text-no-applications against 表三「本年新收」·总计."""
+@rule("text-applications", Severity.WARNING, "正文所述申请数量与表三本年新收总计不符")
+@rule(
+    "text-no-applications",
+    Severity.WARNING,
+    "正文称未收到申请而表三本年新收大于 0",
+)
+def text_applications(facts: ReportFacts) -> list[Issue]:
+    """text-applications and text-no-applications against 表三「本年新收」·总计 (the first
+    clear statement counts, whichever it is)."""
+    said = _said(facts)
+    if not said:
+        return []
+    reader = table_reader(facts)
     if "new_received" not in reader.rows("table3"):
         return []
     accepted = _accepted(reader, "table3", "new_received", schema.TABLE3_PARTS)
@@ -118,7 +120,6 @@ def text_applications(reader: Reader, said: list[str]) -> list[Issue]:
                 out.append(
                     Issue(
                         "text-applications",
-                        Severity.WARNING,
                         f"总体情况称收到政府信息公开申请 {stated} 件，而{label}为 {shown}",
                         key="new_received",
                         cells=cells,
@@ -131,7 +132,6 @@ def text_applications(reader: Reader, said: list[str]) -> list[Issue]:
             out.append(
                 Issue(
                     "text-no-applications",
-                    Severity.WARNING,
                     f"总体情况称未收到政府信息公开申请，而{label}为 {shown}",
                     key="new_received",
                     cells=cells,
@@ -163,8 +163,17 @@ _REVIEW_BLOCKS = ("review",)
 _LITIGATION_BLOCKS = ("litigation_direct", "litigation_after_review")
 
 
-def text_review_litigation(reader: Reader, said: list[str]) -> list[Issue]:
+@rule(
+    "text-review-litigation",
+    Severity.WARNING,
+    "正文所述行政复议、行政诉讼情况与表四不符",
+)
+def text_review_litigation(facts: ReportFacts) -> list[Issue]:
     """text-review-litigation: stated case counts and "均获维持" against table 四."""
+    said = _said(facts)
+    if not said:
+        return []
+    reader = table_reader(facts)
     rows = reader.rows("table4")
     if not rows:
         return []
@@ -206,7 +215,6 @@ def text_review_litigation(reader: Reader, said: list[str]) -> list[Issue]:
             out.append(
                 Issue(
                     "text-review-litigation",
-                    Severity.WARNING,
                     f"总体情况称{word} {stated[key]} 件，而表四{word}总计为 {shown}",
                     key=key,
                     cells=tuple(t.ref() for t in totals),
@@ -239,7 +247,6 @@ def text_review_litigation(reader: Reader, said: list[str]) -> list[Issue]:
                 out.append(
                     Issue(
                         "text-review-litigation",
-                        Severity.WARNING,
                         f"总体情况称案件均获维持，而{named}",
                         key="upheld",
                         cells=tuple(b.ref() for b in bad),
@@ -249,8 +256,13 @@ def text_review_litigation(reader: Reader, said: list[str]) -> list[Issue]:
     return out
 
 
-def text_normative(reader: Reader, said: list[str]) -> list[Issue]:
+@rule("text-normative", Severity.WARNING, "正文所述规范性文件件数与表二不符")
+def text_normative(facts: ReportFacts) -> list[Issue]:
     """text-normative: 规范性文件 制发/废止/现行有效 counts against table 二 (2021 layout)."""
+    said = _said(facts)
+    if not said:
+        return []
+    reader = table_reader(facts)
     if reader.table_layout("table2") != schema.Layout.Y2021:
         return []
     if "normative_documents" not in reader.rows("table2"):
@@ -276,7 +288,6 @@ def text_normative(reader: Reader, said: list[str]) -> list[Issue]:
             out.append(
                 Issue(
                     "text-normative",
-                    Severity.WARNING,
                     f"总体情况称{_NORMATIVE_LABELS[column]}规范性文件 {stated} 件，"
                     f"而{reader.label('table2', 'normative_documents', column)}为 "
                     f"{fmt(item.value)}",

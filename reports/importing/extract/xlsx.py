@@ -43,7 +43,7 @@ _NAME_HINTS = (
     ("table3", re.compile(r"表三|依申请|申请情况|收到和处理")),
     ("table2", re.compile(r"表二|主动公开")),
 )
-# The summary workbook this system exports (reports/exporting/summary_xlsx.py) holds
+# The summary workbook this system exports (reports/exporting/summary/workbook.py) holds
 # sums over many reports in the tables' layout: it must not come back as one report.
 _SUMMARY_SHEETS = frozenset({"汇总", "表三汇总"})
 _T3_HEADER = re.compile(r"自然人|申请人情况|法人或其他组织")

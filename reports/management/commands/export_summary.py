@@ -11,10 +11,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from config.routers import replica_reads
-from reports.exporting.summary_xlsx import build_summary
+from reports.exporting.summary.selectors import SummaryScope
+from reports.exporting.summary.workbook import build_summary
 from reports.management.options import region_option
 from reports.models import AnnualReport
-from reports.summary_selectors import SummaryScope
 
 
 class Command(BaseCommand):

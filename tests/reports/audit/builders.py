@@ -7,10 +7,12 @@ import json
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from reports import schema
-from reports.audit.base import ReportFacts
+from reports.audit.base import Issue, ReportFacts
+from reports.audit.rules import CATALOGUE, run_report_rules
 from reports.fixtures.demo import REGIONS, demo_agencies, demo_reports
 from reports.importing.interchange import from_interchange
 from reports.importing.parsed import ParsedCell, ParsedReport, Tables
@@ -61,6 +63,14 @@ def received(tables: Tables, n: int, *, granted: int | None = None) -> None:
     add_t3(tables, "total_processed", "natural_person", n)
     if granted is not None and granted < n:
         add_t3(tables, "unavailable_not_held", "natural_person", n - granted)
+
+
+def run_rules(report: ReportFacts, *modules: ModuleType) -> list[Issue]:
+    """The per-report rules of these rule modules on one report, as the audit runs them
+    (each issue stamped with its rule's severity)."""
+    names = {m.__name__ for m in modules}
+    only = {r.id for r in CATALOGUE.values() if r.check.__module__ in names}
+    return run_report_rules(report, only=only)
 
 
 def facts(

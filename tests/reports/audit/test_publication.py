@@ -6,19 +6,24 @@ import datetime as dt
 
 from reports.audit.base import AgencyDue, Severity
 from reports.audit.rules import publication, run_scope_rules
-from tests.reports.audit.builders import facts
+from tests.reports.audit.builders import facts, run_rules
 
 DEADLINE = dt.date(2025, 1, 31)
 
 
+def check(report):
+    """The publication rules on one report, as the audit runs them."""
+    return run_rules(report, publication)
+
+
 def test_late_after_the_deadline_only() -> None:
     on_time = facts(publication_date=DEADLINE, deadline=DEADLINE)
-    assert publication.late(on_time) == []
+    assert check(on_time) == []
     late = facts(publication_date=dt.date(2025, 2, 20), deadline=DEADLINE)
-    [issue] = publication.late(late)
+    [issue] = check(late)
     assert issue.rule == "late" and issue.severity == Severity.WARNING
     assert "20 天" in issue.message
-    assert publication.late(facts(deadline=DEADLINE)) == []  # date unknown
+    assert check(facts(deadline=DEADLINE)) == []  # date unknown
 
 
 def test_missing_report_once_the_deadline_has_passed() -> None:

@@ -14,12 +14,12 @@ from agencies.models import Agency, Region
 from reports import schema
 from reports.audit.runner import AuditScope, audit_run
 from reports.exporting import xlsx_style as xs
-from reports.exporting.summary_xlsx import SUMMARY_SHEETS, build_summary
+from reports.exporting.summary.selectors import OPEN_FINDING_STATUSES, SummaryScope
+from reports.exporting.summary.workbook import SUMMARY_SHEETS, build_summary
 from reports.fixtures.demo import MISSING
+from reports.paper_form import grids_for
 from reports.models import AnnualReport, Finding, Table3Row
 from reports.models.sections import ROW_MODELS
-from reports.paper_form import grids_for
-from reports.summary_selectors import OPEN_FINDING_STATUSES, SummaryScope
 from reports.workflow import report_withdraw
 
 pytestmark = pytest.mark.django_db
