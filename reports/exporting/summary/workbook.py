@@ -38,8 +38,8 @@ from reports.exporting.summary.sheet import (
     set_widths,
 )
 from reports.exporting.summary.tables import table_sheet
-from reports.paper_form import grids_for
 from reports.models import AnnualReport, Finding
+from reports.paper_form import grids_for
 
 SUMMARY_SHEETS = (
     "说明",

@@ -19,8 +19,8 @@ from reports.audit.runner import AuditScope, audit_run
 from reports.exporting import xlsx_style as xs
 from reports.exporting.summary.selectors import SummaryScope
 from reports.exporting.summary.workbook import build_summary
-from reports.paper_form import grids_for
 from reports.models import AnnualReport, Finding
+from reports.paper_form import grids_for
 
 pytestmark = pytest.mark.django_db
 YEAR = 2024

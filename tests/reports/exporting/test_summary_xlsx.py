@@ -17,9 +17,9 @@ from reports.exporting import xlsx_style as xs
 from reports.exporting.summary.selectors import OPEN_FINDING_STATUSES, SummaryScope
 from reports.exporting.summary.workbook import SUMMARY_SHEETS, build_summary
 from reports.fixtures.demo import MISSING
-from reports.paper_form import grids_for
 from reports.models import AnnualReport, Finding, Table3Row
 from reports.models.sections import ROW_MODELS
+from reports.paper_form import grids_for
 from reports.workflow import report_withdraw
 
 pytestmark = pytest.mark.django_db
