@@ -122,8 +122,10 @@ def shared(facts: object, key: str, make: Callable[[], T]) -> T:
     # The facts outlive the block (the caller holds them), so their id is not reused.
     slot = (id(facts), key)
     if slot not in cache:
-        cache[slot] = make()
-    return cache[slot]
+        cache[slot] = made = make()
+        return made
+    value: T = cache[slot]
+    return value
 
 
 def _stamp(issue: Issue, ids: list[str]) -> Issue:
