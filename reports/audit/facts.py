@@ -294,7 +294,7 @@ def load_tables(ids: Sequence[int]) -> dict[int, Tables]:
 
 def _tables_query(
     db_table: str, columns: Sequence[str], ids: Sequence[int]
-) -> tuple[str, list]:
+) -> tuple[str, list[int] | list[list[int]]]:
     """SQL folding each report's rows of one table into a JSON object, per database."""
     quote = connection.ops.quote_name
     names = ", ".join(quote(c) for c in columns)

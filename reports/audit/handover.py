@@ -44,6 +44,7 @@ def findings_hand_over(report: AnnualReport, replaced: list[AnnualReport]) -> in
     now = timezone.now()
     closing = [(f.pk, f.status, f.report_id, f.rule) for f in old if f.status in ACTIVE]
     for finding in old:
+        assert finding.report_id is not None  # the query took only these reports'
         finding.fingerprint = revision_fingerprint(
             finding.fingerprint, revisions[finding.report_id]
         )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence, Set
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -134,7 +134,7 @@ def _stamp(issue: Issue, ids: list[str]) -> Issue:
     return dataclasses.replace(issue, severity=CATALOGUE[issue.rule].severity)
 
 
-def run_report_rules(facts: ReportFacts, only: set[str] | None = None) -> list[Issue]:
+def run_report_rules(facts: ReportFacts, only: Set[str] | None = None) -> list[Issue]:
     """Every per-report rule (or those in `only`) on one report, severities stamped."""
     issues: list[Issue] = []
     with sharing():
@@ -152,7 +152,7 @@ def run_scope_rules(
     reports: Sequence[ReportFacts],
     due: Sequence[AgencyDue],
     today: dt.date,
-    only: set[str] | None = None,
+    only: Set[str] | None = None,
 ) -> list[tuple[int | None, int, Issue]]:
     """Every whole-scope rule (or those in `only`): (report id or None, agency id, issue)."""
     out: list[tuple[int | None, int, Issue]] = []

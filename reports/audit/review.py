@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -81,7 +82,7 @@ def findings_close_for_withdrawn(report_id: int, *, user: User | None) -> int:
 
 
 def findings_history(
-    targets: list[tuple[int, str, int | None, str]],
+    targets: Sequence[tuple[int, str, int | None, str]],
     status: str,
     *,
     user: User | None,

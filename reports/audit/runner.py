@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import repeat
 
 from django.contrib.auth.models import User
@@ -182,18 +183,21 @@ def _start(scope: AuditScope, trigger: str, user: User | None) -> AuditRun:
                 )
         except IntegrityError:
             running = AuditRun.objects.filter(status=AuditRun.Status.RUNNING).first()
-            stale = (
-                running is not None and timezone.now() - running.started_at > STALE_RUN
-            )
-            if attempt == 0 and stale:
+            if (
+                attempt == 0
+                and running is not None
+                and timezone.now() - running.started_at > STALE_RUN
+            ):
                 running.status = AuditRun.Status.FAILED
                 running.error = "长时间未结束，视为已中断"
                 running.finished_at = timezone.now()
                 running.save()
                 continue
-            since = timezone.localtime(running.started_at) if running else None
+            if running is None:  # it ended between our insert and this read
+                raise AuditAlreadyRunning("另一次审核刚刚结束，请稍后再试") from None
+            since = timezone.localtime(running.started_at)
             raise AuditAlreadyRunning(
-                f"另一次审核正在运行（#{running.pk if running else '?'}，开始于 {since:%Y-%m-%d %H:%M}），"
+                f"另一次审核正在运行（#{running.pk}，开始于 {since:%Y-%m-%d %H:%M}），"
                 "请稍后再试"
             ) from None
     raise AssertionError("unreachable")  # pragma: no cover
@@ -421,7 +425,8 @@ def _severity(issue: Issue) -> str:
     return issue.severity.value
 
 
-def _json_value(value):
+def _json_value(value: int | Decimal | None) -> int | str | None:
+    """A cell value as JSON keeps it exactly: integers as numbers, decimals as text."""
     return value if value is None or isinstance(value, int) else str(value)
 
 

@@ -85,7 +85,7 @@ def t3_balance(facts: HasTables) -> list[Issue]:
     return out
 
 
-def _result_rows(rows: dict[str, dict]) -> list[str] | None:
+def _result_rows(rows: dict[str, dict[str, Number | None]]) -> list[str] | None:
     """The rows that add up to （七）总计 in this table, or None when one is absent."""
     if not all(r in rows for r in _RESULT_HEAD):
         return None
@@ -272,7 +272,7 @@ def cell_values(facts: HasTables) -> list[Issue]:
                 value < 0 or (kind == schema.Kind.COUNT and fractional)
             ):
                 continue
-            out.append(_invalid(reader, table, row, column, cell, kind))
+            out.append(_invalid(reader, table, row, column, cell, value, kind))
         blanks = [
             CellRef(f"{table}.{r}.{c}", None, cell.raw) for r, c, cell in values.blank
         ]
@@ -293,12 +293,13 @@ def _invalid(
     row: str,
     column: str,
     cell: ParsedCell,
+    value: Number,
     kind: schema.Kind,
 ) -> Issue:
     what = "金额不能为负数" if kind == schema.Kind.MONEY else "件数应为非负整数"
     return Issue(
         "count-invalid",
-        f"{reader.label(table, row, column)}为 {fmt(cell.value)}，{what}",
+        f"{reader.label(table, row, column)}为 {fmt(value)}，{what}",
         key=f"{table}.{row}.{column}",
         cells=(CellRef(f"{table}.{row}.{column}", cell.value, cell.raw),),
     )

@@ -113,7 +113,7 @@ class Reader:
                     uncertain is not None and f"{table}.{row}.{column}" in uncertain
                 ):
                     values[column] = None
-                elif value.__class__ is int and value >= 0:  # the common case first
+                elif type(value) is int and value >= 0:  # the common case first
                     values[column] = value
                 elif value is None:
                     raw = cell.raw.strip() if cell.raw else ""

@@ -12,7 +12,7 @@ import re
 from reports import schema
 from reports.audit.base import Issue, ReportFacts, Severity
 from reports.audit.registry import rule, shared
-from reports.audit.rules.cells import Known, Reader, fmt, table_reader
+from reports.audit.rules.cells import Known, Number, Reader, fmt, table_reader
 from reports.audit.rules.narrative import own_scope, section, sentences, to_int
 
 _NUM = r"(?P<n>\d{1,3}(?:,\d{3})+|\d+)"
@@ -74,9 +74,11 @@ def _said(facts: ReportFacts) -> list[str]:
     )
 
 
-def _accepted(reader: Reader, table: str, row: str, parts: tuple[str, ...]) -> set:
+def _accepted(
+    reader: Reader, table: str, row: str, parts: tuple[str, ...]
+) -> set[Number]:
     """The figures a statement may match: the printed total and the sum of the parts."""
-    values = set()
+    values: set[Number] = set()
     total = reader.known(table, row, "total")
     if total is not None:
         values.add(total.value)
@@ -127,8 +129,8 @@ def text_applications(facts: ReportFacts) -> list[Issue]:
                     )
                 )
             return out  # the first clear statement is the one that counts
-        match = _NO_APPLICATIONS.search(sentence)
-        if match and own_scope(sentence[: match.start()]) and max(accepted) > 0:
+        none_said = _NO_APPLICATIONS.search(sentence)
+        if none_said and own_scope(sentence[: none_said.start()]) and max(accepted) > 0:
             out.append(
                 Issue(
                     "text-no-applications",
@@ -142,14 +144,16 @@ def text_applications(facts: ReportFacts) -> list[Issue]:
     return out
 
 
-def _blocks_total(reader: Reader, blocks: tuple[str, ...]) -> tuple[set, list[Known]]:
+def _blocks_total(
+    reader: Reader, blocks: tuple[str, ...]
+) -> tuple[set[Number], list[Known]]:
     """Accepted figures for the sum of several table 四 blocks, and their total cells."""
     printed = [reader.known("table4", b, "total") for b in blocks]
     parts = [
         reader.known_all("table4", [(b, c) for c in schema.TABLE4_PARTS])
         for b in blocks
     ]
-    values = set()
+    values: set[Number] = set()
     known = [p for p in printed if p is not None]
     if len(known) == len(blocks):
         values.add(sum(p.value for p in known))
@@ -159,8 +163,8 @@ def _blocks_total(reader: Reader, blocks: tuple[str, ...]) -> tuple[set, list[Kn
     return values, known
 
 
-_REVIEW_BLOCKS = ("review",)
-_LITIGATION_BLOCKS = ("litigation_direct", "litigation_after_review")
+_REVIEW_BLOCKS: tuple[str, ...] = ("review",)
+_LITIGATION_BLOCKS: tuple[str, ...] = ("litigation_direct", "litigation_after_review")
 
 
 @rule(
