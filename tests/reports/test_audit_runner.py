@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 
 from reports.audit.runner import AuditAlreadyRunning, AuditScope, audit_run
@@ -171,6 +172,34 @@ def test_two_runs_never_overlap():
     with pytest.raises(AuditAlreadyRunning, match="另一次审核正在运行"):
         audit_run(AuditScope(), trigger="测试")
     assert AuditRun.objects.filter(status=AuditRun.Status.RUNNING).count() == 1
+
+
+def _refuse_every_run_insert() -> None:
+    """A trigger refusing inserts as the one-running-run constraint does, with no running
+    run left to read: what a run that ends between our insert and our read looks like."""
+    table = connection.ops.quote_name(AuditRun._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION refuse_run() RETURNS trigger AS $$ BEGIN RAISE "
+                "EXCEPTION 'duplicate' USING ERRCODE = 'unique_violation'; END $$ "
+                "LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER refuse_run BEFORE INSERT ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_run()"
+            )
+        else:
+            cursor.execute(
+                f"CREATE TRIGGER refuse_run BEFORE INSERT ON {table} "
+                "BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed'); END"
+            )
+
+
+def test_a_clash_with_a_run_that_just_ended_says_so_without_a_start_time():
+    _refuse_every_run_insert()
+    with pytest.raises(AuditAlreadyRunning, match="另一次审核刚刚结束"):
+        audit_run(AuditScope(), trigger="测试")
 
 
 def test_a_stale_running_run_is_taken_over():
