@@ -19,7 +19,13 @@ from reports.importing import errors
 from reports.importing.interchange import MAX_YEAR, MIN_YEAR
 from reports.importing.parsed import ParsedCell, ParsedReport
 from reports.importing.plan import ImportPlan, import_plan, next_revision
-from reports.models import AnnualReport, ChangeRecord, ReportYear, SectionRow
+from reports.models import (
+    AnnualReport,
+    ChangeRecord,
+    ReportYear,
+    SectionRow,
+    Table2Row,
+)
 from reports.models.sections import ROW_MODELS
 from reports.totals import totals_refresh
 
@@ -273,7 +279,7 @@ def _build_row(
     row = model(
         report=report, row_key=row_key, raw=raw, provenance=provenance, **values
     )
-    if table == "table2" and "amount" in cells:
+    if isinstance(row, Table2Row) and "amount" in cells:
         row.amount_unit = money_unit(row_key, layout, cells["amount"].unit)
     return row
 

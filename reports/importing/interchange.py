@@ -215,7 +215,7 @@ def _read_value(value: Any, kind: schema.Kind, path: str) -> CellValue:
         if amount < 0:
             raise InterchangeError("金额不能为负数", path)
         return amount
-    if isinstance(value, bool) or not isinstance(value, int):
+    if not isinstance(value, int) or isinstance(value, bool):
         raise InterchangeError(
             f"应为整数，实为 {type(value).__name__}：{value!r}", path
         )

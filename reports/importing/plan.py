@@ -147,7 +147,9 @@ def reviewed_by(report: AnnualReport) -> str:
     ]
     if reviewers:
         names = "、".join(_person(m.user) for m in reviewers[:3])
-        return f"由{reviewers[0].region.name}的审核员（{names}）审核"
+        region = reviewers[0].region
+        assert region is not None  # the list keeps only members with a region
+        return f"由{region.name}的审核员（{names}）审核"
     return "由省级管理员审核"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import ClassVar, Self
 
 from django.db import models
 from django.db.models import Q
@@ -46,6 +47,10 @@ class SectionRow(models.Model):
     row_key = models.CharField("行", max_length=40)
     raw = models.JSONField("原文", default=dict, blank=True)
     provenance = models.JSONField("来源位置", default=dict, blank=True)
+
+    # Each concrete table model has Django's default manager; declared for the type
+    # checker, which sees none on an abstract model.
+    objects: ClassVar[models.Manager[Self]]
 
     class Meta:
         abstract = True

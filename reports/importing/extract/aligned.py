@@ -117,16 +117,16 @@ def tokens(line: str, width: Width) -> list[Token]:
         split -= 1
     out: list[Token] = []
     for index, (text, x0, x1) in enumerate(words):
-        value = index >= split
+        is_value = index >= split
         end = out[-1].x1 if out else 0
-        joins = out and not value and not out[-1].value and x0 - end <= 1
+        joins = out and not is_value and not out[-1].value and x0 - end <= 1
         # single characters one space apart are columns of vertical text ("其 尚")
         if joins and not (len(text) == 1 and len(out[-1].text) == 1):
             previous = out.pop()
             text = f"{previous.text} {text}"
             out.append(Token(text, previous.x0, x1, previous.gap, False))
             continue
-        out.append(Token(text, x0, x1, x0 - end, value))
+        out.append(Token(text, x0, x1, x0 - end, is_value))
     return out
 
 
@@ -236,12 +236,12 @@ def _read(lines: list[list[Token]]) -> _Reading:
         if own and max(v.gap for v in values) > 1:
             reading.clean[index] = placed
     by_column: dict[int, list[Token]] = {}
-    for spots in reading.clean.values():
-        for spot in spots:
+    for clean in reading.clean.values():
+        for spot in clean:
             by_column.setdefault(id(spot.stack), []).append(spot.token)
     columns: set[int] = set()
-    for spots in reading.clean.values():
-        for spot in spots:
+    for clean in reading.clean.values():
+        for spot in clean:
             for peer in [*spot.stack.cells, *by_column[id(spot.stack)]]:
                 if peer is not spot.token and spot.token.lines_up(peer):
                     reading.lined.add(spot.key)

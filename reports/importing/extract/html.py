@@ -131,7 +131,7 @@ def _damaged_lines(text: str) -> dict[int, bool]:
     return lines
 
 
-def _hidden(root: etree._Element) -> list[etree._Element]:
+def _hidden(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """Elements a browser does not show."""
     return [
         element

@@ -47,8 +47,9 @@ class StreamCheck:
 
         A font the content selects but the resources lack gives -1 (no object to name).
         """
-        if page.pageid in self.bad:
-            return page.pageid
+        pageid: int = page.pageid
+        if pageid in self.bad:
+            return pageid
         contents = resolve1(page.attrs.get("Contents"))
         contents = contents if isinstance(contents, list) else [contents]
         fonts = resolve1(page.resources.get("Font")) if page.resources else None

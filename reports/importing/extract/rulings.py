@@ -101,7 +101,8 @@ def has_rulings(settings: dict[str, Any]) -> bool:
 
 
 def _is_candidate(rect: Edge, width: float, height: float) -> bool:
-    w, h = rect["x1"] - rect["x0"], rect["bottom"] - rect["top"]
+    w: float = rect["x1"] - rect["x0"]
+    h: float = rect["bottom"] - rect["top"]
     wide, tall = w >= width * _MIN_WIDTH, h >= height * _MIN_HEIGHT
     if w <= _TOL:
         return tall  # the left or right side of a box

@@ -155,7 +155,8 @@ def run_isolated(
         ) from exc
     kind = outcome[0]
     if kind == "ok":
-        return outcome[1]
+        result: T = outcome[1]  # what func returned, back through pickle
+        return result
     if kind == "refused":
         raise ImportRefused(outcome[1], outcome[2])
     if kind == "memory":

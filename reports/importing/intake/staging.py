@@ -209,7 +209,8 @@ def _read_report(path: Path) -> ParsedReport:
     data = json.loads(path.read_text("utf-8"))
     if not isinstance(data, dict):
         raise InterchangeError("暂存文件应是一个 JSON 对象")
-    agency = data.get("agency") if isinstance(data.get("agency"), str) else ""
+    given = data.get("agency")
+    agency = given if isinstance(given, str) else ""
     year = data.get("year")
     year_ok = (
         isinstance(year, int)

@@ -70,17 +70,19 @@ def flag(
 ) -> None:
     """Mark `keys` of a damaged row uncertain and say so, naming the row (or table 四's
     blocks, whose row keys its one data row holds)."""
+    row_key = read.key
+    assert row_key is not None  # table_cells reads only rows it has named
     for key in keys:
         cell = cells.get(key)
         if cell is not None:
             cell.uncertain = True
-        path = f"{table}.{key}" if table == "table4" else f"{table}.{read.key}.{key}"
+        path = f"{table}.{key}" if table == "table4" else f"{table}.{row_key}.{key}"
         if path not in report.uncertain:
             report.uncertain.append(path)
     rows = (
         sorted({key.split(".", 1)[0] for key in keys})
         if table == "table4"
-        else [read.key]
+        else [row_key]
     )
     shown = f"{schema.TABLE_LABELS[table]}「{read.label[:30] or '数值行'}」"
     if is_damaged(read):

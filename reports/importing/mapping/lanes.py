@@ -82,7 +82,9 @@ class Lanes:
         self, row: Row, fragments: list[Cell], values: list[Cell], header: Header
     ) -> None:
         """One text line: its label fragments (left to right), then its values."""
-        for cell in sorted(fragments, key=lambda c: c.x0 if c.positioned else 0.0):
+        for cell in sorted(
+            fragments, key=lambda c: (c.x0 or 0.0) if c.positioned else 0.0
+        ):
             text = compact(cell.text)
             if text:
                 self._fragment(cell, text, row.page, header)

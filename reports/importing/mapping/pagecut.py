@@ -77,7 +77,7 @@ def join_lanes(first: list[Cell], rest: list[Cell]) -> str:
                 break
         else:
             lanes.append((cell, text))
-    lanes.sort(key=lambda lane: lane[0].x0 if lane[0].positioned else 0.0)
+    lanes.sort(key=lambda lane: (lane[0].x0 or 0.0) if lane[0].positioned else 0.0)
     return "".join(text for _, text in lanes)
 
 

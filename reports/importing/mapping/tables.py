@@ -226,17 +226,19 @@ def _split_table4(
     report: ParsedReport,
     read: RowRead,
 ) -> None:
-    prose_block = read.key if read.key != "data" else None
+    row_key = read.key
+    assert row_key is not None  # table_cells reads only rows it has named
+    prose_block = row_key if row_key != "data" else None
     for block in labels.TABLE4_BLOCKS:
         if prose_block and block != prose_block:
             continue
         rows.setdefault(block, {})
     for key, cell in resolved.cells.items():
-        block, column = key.split(".", 1) if "." in key else (read.key, key)
+        block, column = key.split(".", 1) if "." in key else (row_key, key)
         rows.setdefault(block, {})[column] = cell
     uncertain = []
     for key in resolved.uncertain:
-        block, column = key.split(".", 1) if "." in key else (read.key, key)
+        block, column = key.split(".", 1) if "." in key else (row_key, key)
         uncertain.append(f"{block}.{column}")
     for path in uncertain:
         full = f"table4.{path}"
