@@ -32,6 +32,7 @@ def open_errors(report_ids: Iterable[int]) -> dict[int, list[Finding]]:
         severity=Finding.Severity.ERROR,
         status__in=UNRESOLVED_FINDING,
     ).order_by("rule", "pk"):
+        assert finding.report_id is not None  # the query took only these reports'
         found[finding.report_id].append(finding)
     return dict(found)
 

@@ -155,8 +155,10 @@ def _cells_write(
     history: dict[str, tuple[Any, Any]] = {}
     for (table, row_key), typed in by_row.items():
         model = ROW_MODELS[table]
-        row = model.objects.select_for_update().filter(report=report, row_key=row_key)
-        row = row.first() or model(report=report, row_key=row_key)
+        stored = model.objects.select_for_update().filter(
+            report=report, row_key=row_key
+        )
+        row = stored.first() or model(report=report, row_key=row_key)
         touched = False
         for column, (value, text) in typed.items():
             present = row.pk is not None and row.has_cell(column)

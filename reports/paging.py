@@ -21,7 +21,9 @@ class IdsFirstPaginator(Paginator):
 
     def page(self, number: Any) -> Page:
         page = super().page(number)  # bounds and orphans as Django works them out
-        if isinstance(page.object_list, QuerySet):
+        if isinstance(self.object_list, QuerySet) and isinstance(
+            page.object_list, QuerySet
+        ):
             ids = list(page.object_list.values_list("pk", flat=True))
             # The same queryset (joins, deferred columns, annotations) over those ids, in
             # the ids' order: rows tied on every ordering column come back as the first

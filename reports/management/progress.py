@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from io import TextIOBase
 from typing import TextIO
 
 
@@ -9,7 +10,11 @@ class Progress:
     """Counts work done; redraws one line on a terminal, prints a line per step otherwise."""
 
     def __init__(
-        self, total: int, stream: TextIO, label: str = "进度", every: int = 1
+        self,
+        total: int,
+        stream: TextIO | TextIOBase,
+        label: str = "进度",
+        every: int = 1,
     ) -> None:
         self.total = max(total, 1)
         self.every = max(every, 1)

@@ -82,10 +82,10 @@ def region_view(*, scope: Region | None, chosen: Region | None) -> RegionView:
         wanted |= Q(parent_id=chosen.pk) | Q(code__in=ancestor_codes)
         if chosen.level == Region.Level.COUNTY and chosen.parent_id:
             wanted |= Q(parent_id=chosen.parent_id)
-    regions = Region.objects.filter(wanted)
+    found = Region.objects.filter(wanted)
     if scope is not None:
-        regions = regions.filter(path__startswith=scope.path)
-    regions = list(regions.order_by("path"))
+        found = found.filter(path__startswith=scope.path)
+    regions = list(found.order_by("path"))
     parent_id = chosen.pk if chosen else None
     children = [r for r in regions if r.parent_id == parent_id]
     places = [Place(r.path, r.code, r.name) for r in children]

@@ -17,6 +17,7 @@ from functools import cached_property
 
 from django.db import connections, router, transaction
 from django.db.models import (
+    Aggregate,
     Case,
     Count,
     DecimalField,
@@ -339,7 +340,7 @@ def table_sums(scope: SummaryScope) -> tuple[BlockSums, list[BlockSums]]:
             sums.reports += n
             sums.layouts[layout] += n
     for table, model in ROW_MODELS.items():
-        aggregates = {}
+        aggregates: dict[str, Aggregate] = {}
         for column in model.VALUE_COLUMNS:
             aggregates[f"{column}__sum"] = (
                 _money_sum(column) if column == "amount" else Sum(column)
@@ -405,7 +406,7 @@ def key_figure_sums(scope: SummaryScope) -> dict[str, dict[str, int | Decimal | 
         grouped[figure.table].append(figure)
     for table, figures in grouped.items():
         columns = sorted({f.column for f in figures})
-        aggregates = {}
+        aggregates: dict[str, Aggregate] = {}
         for column in columns:
             aggregates[f"{column}__sum"] = (
                 _money_sum(column) if column == "amount" else Sum(column)

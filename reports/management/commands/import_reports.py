@@ -191,6 +191,7 @@ class Command(BaseCommand):
         options: dict[str, Any],
     ) -> ResultLine:
         """--dry-run: what saving would do, refusals included, without saving."""
+        assert report.year is not None  # year_refusal turned a missing year away
         plan = import_plan(
             current=current_report(agency, report.year),
             sha256=report.source.sha256,

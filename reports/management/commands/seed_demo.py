@@ -93,8 +93,8 @@ class Command(BaseCommand):
         for year in YEARS:
             report_year_ensure(year)
         reports = demo_reports()
-        for index, (spec, parsed, status) in enumerate(reports, start=1):
-            report_apply(parsed, agency=agencies[spec.name], status=status)
+        for index, (owner, parsed, status) in enumerate(reports, start=1):
+            report_apply(parsed, agency=agencies[owner.name], status=status)
             if index % 25 == 0 or index == len(reports):
                 self.stdout.write(f"  已生成 {index}/{len(reports)} 份年报")
         self.stdout.write(
