@@ -78,7 +78,7 @@ class Region(models.Model):
                 )
 
     def compute_path(self) -> str:
-        prefix = self.parent.path if self.parent_id else "/"
+        prefix = self.parent.path if self.parent is not None else "/"
         return f"{prefix}{self.code}/"
 
 

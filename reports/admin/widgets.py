@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -16,9 +17,11 @@ class TolerantAutocompleteSelect(AutocompleteSelect):
     own message ("选择一个有效的选项"); the widget just shows nothing chosen.
     """
 
-    def optgroups(self, name: str, value: list[Any], attr: dict | None = None) -> list:
+    def optgroups(
+        self, name: str, value: Sequence[str], attr: dict[str, Any] | None = None
+    ) -> list[tuple[str | None, list[dict[str, Any]], int | None]]:
         target = self.field.target_field
-        kept = []
+        kept: list[str] = []
         for item in value:
             try:
                 if item not in (None, ""):

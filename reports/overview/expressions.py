@@ -104,7 +104,7 @@ def coverage_case(
     )
 
 
-def active_in(year: int | Expression, prefix: str = "") -> Q:
+def active_in(year: int | Expression | F, prefix: str = "") -> Q:
     """Agencies due to report for `year` (Agency.is_active_in, as a filter)."""
     return (
         Q(**{f"{prefix}active_from__isnull": True})

@@ -25,7 +25,7 @@ from reports.overview.links import Links
 from reports.overview.scope import region_resolve, region_scope_for
 from reports.overview.selectors import Place
 
-INDENT = {
+INDENT: dict[str, str] = {
     Region.Level.CITY: "　",
     Region.Level.COUNTY: "　　",
     Region.Level.TOWNSHIP: "　　　",
@@ -421,6 +421,11 @@ def _trend_charts(
     return [(caption, mark_safe(svg)) for caption, svg in made]
 
 
+def _or_dash(value: int | None) -> int | str:
+    """A sum, or a dash where there is none (never 0 in its place)."""
+    return "—" if value is None else value
+
+
 def _trend_grid(
     trends: selectors.Trends, years: Sequence[ReportYear], region: Region | None
 ) -> FigureTable:
@@ -440,7 +445,10 @@ def _trend_grid(
             lines.append(Line(f"{on_year}", cells, hint="未设该报告年度"))
         else:
             lines.append(
-                Line(f"{on_year}", [Figure(values[i], urls[i]) for _, values in series])
+                Line(
+                    f"{on_year}",
+                    [Figure(_or_dash(values[i]), urls[i]) for _, values in series],
+                )
             )
     return FigureTable(
         "历年数据（表三、表四合计；点击数字查看该年度年报）",
