@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fnmatch import fnmatch
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -69,7 +70,7 @@ class ReportForm(forms.ModelForm):
                 row = rows[table].get(row_key)
                 present = row is not None and row.has_cell(column)
                 value = row.value(column) if row is not None else None
-                raw = row.raw.get(column) if present else None
+                raw = row.raw.get(column) if row is not None and present else None
                 state = cell_state(value, raw, present=present)
                 name = field_name(cell.path)
                 self.fields[name] = forms.CharField(
@@ -99,8 +100,9 @@ class ReportForm(forms.ModelForm):
                     cell.css = f"{cell.css} finding-{flagged[cell.path]}".strip()
                 cell.field = self[name]
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data  # what ModelForm.clean returns
         self._check_version(cleaned.get("expected_version"))
         self._check_unique(cleaned)
         self.cell_changes: CellChanges = {}
@@ -139,7 +141,7 @@ class ReportForm(forms.ModelForm):
             agency_id=stored.agency_id, report_year_id=stored.report_year_id
         ).exclude(pk=stored.pk)
 
-    def _check_unique(self, cleaned: dict) -> None:
+    def _check_unique(self, cleaned: dict[str, Any]) -> None:
         """One report per agency and year: name the one already on file, in the form."""
         agency, year = cleaned.get("agency"), cleaned.get("report_year")
         if agency is None or year is None:

@@ -10,6 +10,7 @@ status) index: two more columns in the list's one query, no N+1.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.contrib import admin
@@ -21,6 +22,10 @@ from django.utils.html import format_html_join
 
 from reports.audit.base import SEVERITY_LABELS
 from reports.models import UNRESOLVED_FINDING, AnnualReport, Finding
+
+if TYPE_CHECKING:
+    from django.contrib.admin.filters import _ListFilterChoices
+    from django.contrib.admin.views.main import ChangeList
 
 # The severities the list counts, and the annotation each count is read from.
 COUNTED = (("error", "open_errors"), ("warning", "open_warnings"))
@@ -66,7 +71,7 @@ class RevisionFilter(admin.SimpleListFilter):
             ("old", "只看已取代的旧版次"),
         ]
 
-    def choices(self, changelist) -> Iterator[dict]:
+    def choices(self, changelist: ChangeList) -> Iterator[_ListFilterChoices]:
         choices = super().choices(changelist)
         # Without a choice the list shows current revisions: say so, not Django's "全部".
         yield {**next(choices), "display": "现行版次（默认）"}
@@ -152,7 +157,7 @@ class WithdrawnFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin) -> list[tuple[str, str]]:
         return [("yes", "只看已撤回"), ("all", "全部（含已撤回）")]
 
-    def choices(self, changelist) -> Iterator[dict]:
+    def choices(self, changelist: ChangeList) -> Iterator[_ListFilterChoices]:
         choices = super().choices(changelist)
         # Without a choice the list hides withdrawn reports: say so, not Django's "全部".
         yield {**next(choices), "display": "未撤回（默认）"}
