@@ -7,7 +7,7 @@ and bumps the report's version so that a form opened before it cannot overwrite 
 
 from __future__ import annotations
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.db.models import F
 
@@ -56,7 +56,7 @@ def can_act(user: User, report: AnnualReport, side: str) -> bool:
     return user.has_perm("reports.change_annualreport")
 
 
-def can_edit(user: User, report: AnnualReport) -> bool:
+def can_edit(user: User | AnonymousUser, report: AnnualReport) -> bool:
     """Accepted and withdrawn reports are read-only; a filer edits only drafts and returns."""
     if report.withdrawn or report.status not in EDITABLE or not report.is_current:
         return False

@@ -112,11 +112,13 @@ class ReportWorkflowAdminMixin(ScopedAdminMixin):
 
     @admin.action(description="提交所选年报", permissions=["change"])
     def submit_reports(self, request, queryset) -> HttpResponse | None:
-        return self._move(request, queryset, Status.SUBMITTED, "提交")
+        self._move(request, queryset, Status.SUBMITTED, "提交")
+        return None
 
     @admin.action(description="受理（开始审核）", permissions=["review"])
     def start_review(self, request, queryset) -> HttpResponse | None:
-        return self._move(request, queryset, Status.IN_REVIEW, "受理")
+        self._move(request, queryset, Status.IN_REVIEW, "受理")
+        return None
 
     @admin.action(description="退回修改（须填写理由）", permissions=["review"])
     def return_reports(self, request, queryset) -> HttpResponse | None:
@@ -135,15 +137,15 @@ class ReportWorkflowAdminMixin(ScopedAdminMixin):
         errors = open_errors([r.pk for r in reports])
         if not errors or approval_policy() == REFUSE:
             # Under "refuse" the workflow names each report's errors and refuses it.
-            return self._move(
-                request, queryset, Status.ACCEPTED, "审核通过", audited=True
-            )
+            self._move(request, queryset, Status.ACCEPTED, "审核通过", audited=True)
+            return None
         form = ApproveForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             reason = form.cleaned_data["reason"]
-            return self._move(
+            self._move(
                 request, queryset, Status.ACCEPTED, "审核通过", reason, audited=True
             )
+            return None
         flagged = [(report_label(r), errors[r.pk]) for r in reports if r.pk in errors]
         return self._reason_page(
             request, reports, "审核通过", form, flagged=flagged, reason_label="理由"
