@@ -14,10 +14,10 @@ from django.db.models import F, Max
 from agencies.models import Agency
 from reports import schema
 from reports.audit.handover import findings_hand_over
+from reports.core.parsed import ParsedCell, ParsedReport
 from reports.history import change_record
 from reports.importing import errors
 from reports.importing.interchange import MAX_YEAR, MIN_YEAR
-from reports.importing.parsed import ParsedCell, ParsedReport
 from reports.importing.plan import ImportPlan, import_plan, next_revision
 from reports.models import AnnualReport, ChangeRecord, ReportYear, SectionRow
 from reports.models.sections import ROW_MODELS

@@ -18,9 +18,9 @@ from django.urls import reverse
 
 from agencies.models import Membership, Region
 from agencies.roles import membership_assign
+from reports.core.parsed import ParsedReport
 from reports.importing.apply import ImportBlocked, report_apply
 from reports.importing.interchange import to_interchange
-from reports.importing.parsed import ParsedReport
 from reports.models import AnnualReport, ReportYear
 from reports.resources import ReportFiguresResource
 from reports.summary_selectors import KEY_FIGURES

@@ -24,7 +24,7 @@ from reports.audit.rules import (
     copying,
     cross_year,
     fees,
-    layout,
+    form_layout,
     plausibility,
     publication,
     text,
@@ -60,7 +60,7 @@ _REPORT_CHECKS: tuple[
         },
     ),
     (
-        layout.check,
+        form_layout.check,
         {
             "layout-year": (E, "表格版式与报告年度不符"),
             "section-missing": (E, "缺少章节或章节顺序错误"),

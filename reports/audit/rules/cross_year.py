@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from reports import schema
 from reports.audit.base import Issue, ReportFacts, Severity
-from reports.audit.rules.cells import Known, Reader, fmt, zero_note
+from reports.core.cell_reading import Known, Reader, fmt, zero_note
 
 RULES = ("X-carry", "X-in-force")
 

@@ -11,8 +11,8 @@ import re
 from decimal import Decimal
 
 from reports.audit.base import Issue, ReportFacts, Severity
-from reports.audit.rules.cells import Reader, fmt
 from reports.audit.rules.narrative import narrative, section, sentences
+from reports.core.cell_reading import Reader, fmt
 
 RULES = ("fee-notice", "fee-before-2021", "fee-multiple")
 

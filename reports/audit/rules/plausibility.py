@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reports.audit.base import Issue, ReportFacts, Severity
-from reports.audit.rules.cells import Reader, fmt
+from reports.core.cell_reading import Reader, fmt
 
 RULES = ("T2-regulations",)
 

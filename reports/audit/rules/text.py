@@ -11,8 +11,8 @@ import re
 
 from reports import schema
 from reports.audit.base import Issue, ReportFacts, Severity
-from reports.audit.rules.cells import Known, Reader, fmt
 from reports.audit.rules.narrative import own_scope, section, sentences, to_int
+from reports.core.cell_reading import Known, Reader, fmt
 
 RULES = (
     "text-applications",

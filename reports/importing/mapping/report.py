@@ -8,6 +8,7 @@ Chinese naming table, row and column (checks.py); identities are checked last.
 
 from __future__ import annotations
 
+from reports.core.parsed import ParsedReport, ParseWarning
 from reports.importing.errors import NOT_ANNUAL_REPORT, ImportRefused
 from reports.importing.extract.rows import Grid
 from reports.importing.mapping import damage, damaged_region, identities, metadata
@@ -21,7 +22,6 @@ from reports.importing.mapping.checks import (
 from reports.importing.mapping.layout import detect_layout
 from reports.importing.mapping.tables import table_cells, text_order_of
 from reports.importing.mapping.walk import TABLES, Walk
-from reports.importing.parsed import ParsedReport, ParseWarning
 
 
 def map_grid(grid: Grid) -> ParsedReport:

@@ -19,12 +19,12 @@ from typing import Any
 from openpyxl import load_workbook
 
 from reports import schema
+from reports.core.parsed import ParsedCell, ParsedReport, ParseWarning
 from reports.exporting import template_xlsx as tpl
 from reports.importing import errors
 from reports.importing.errors import ImportRefused
 from reports.importing.mapping import identities
 from reports.importing.normalize import compact, nfkc
-from reports.importing.parsed import ParsedCell, ParsedReport, ParseWarning
 
 MAX_PROBLEMS_SHOWN = 30
 _NA = frozenset(nfkc(t) for t in schema.NOT_APPLICABLE_TEXTS)

@@ -6,12 +6,12 @@ hidden digits) marked uncertain, each with a warning naming sheet and cell.
 from __future__ import annotations
 
 from reports import schema
+from reports.core.parsed import ParsedReport, ParseWarning
 from reports.importing import errors
 from reports.importing.errors import ImportRefused
 from reports.importing.extract.xlsx import MAX_FAULTS_SHOWN, Published
 from reports.importing.mapping import identities
 from reports.importing.mapping.report import map_grid
-from reports.importing.parsed import ParsedReport, ParseWarning
 
 
 def map_published(book: Published) -> ParsedReport:

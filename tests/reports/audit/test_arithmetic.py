@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from reports.audit.base import Severity
 from reports.audit.rules import arithmetic, run_report_rules
+from reports.core import identities
 from tests.reports.audit.builders import add_t3, facts, full_tables, put, received
 
 
@@ -180,5 +181,5 @@ def test_check_identities_works_on_a_parsed_report_shape() -> None:
     tables = full_tables()
     put(tables, "table4.review.total", 1)
     put(tables, "table3.carried_over.commercial", None)
-    issues = arithmetic.check_identities(tables, "2021", [])
+    issues = identities.check_identities(tables, "2021", [])
     assert [i.rule for i in issues] == ["T4-total"]  # blanks are not identities

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reports import schema
-from reports.audit.rules import layout
+from reports.audit.rules import form_layout
 from tests.reports.audit.builders import facts, full_tables
 
 HEADINGS = [text for _, text in schema.SECTIONS]
@@ -24,7 +24,7 @@ def raw(headings: list[str]) -> str:
 
 
 def rules(report) -> list[tuple[str, str]]:
-    return [(i.rule, i.key) for i in layout.check(report)]
+    return [(i.rule, i.key) for i in form_layout.check(report)]
 
 
 def test_the_year_layout_passes() -> None:
@@ -88,7 +88,7 @@ def test_heading_variants_are_info() -> None:
             HEADINGS[5],
         ]
     )
-    issues = layout.check(facts(raw_text=text))
+    issues = form_layout.check(facts(raw_text=text))
     assert {(i.rule, i.key, i.severity) for i in issues} == {
         ("heading-variant", "table4", "info"),
         ("heading-variant", "problems", "info"),

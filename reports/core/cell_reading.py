@@ -13,8 +13,8 @@ from decimal import Decimal
 from fnmatch import fnmatchcase
 
 from reports import schema
-from reports.audit.base import CellRef
-from reports.importing.parsed import ParsedCell, Tables
+from reports.core.issues import CellRef
+from reports.core.parsed import ParsedCell, Tables
 
 Number = int | Decimal
 
