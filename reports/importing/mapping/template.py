@@ -1,4 +1,4 @@
-"""The system's own fill-in template (reports/exporting/template_xlsx.py) into a report.
+"""The system's own fill-in template (reports/template_layout.py) into a report.
 
 A filled template goes straight to the canonical report: each input cell is read at the
 position the template's layout gives, after checking that every label is still where the
@@ -19,8 +19,8 @@ from typing import Any
 from openpyxl import load_workbook
 
 from reports import schema
+from reports import template_layout as tpl
 from reports.core.parsed import ParsedCell, ParsedReport, ParseWarning
-from reports.exporting import template_xlsx as tpl
 from reports.importing import errors
 from reports.importing.errors import ImportRefused
 from reports.importing.mapping import identities
