@@ -167,7 +167,7 @@ def test_core_imports_nothing_of_the_project_but_schema() -> None:
         ("reports.schema", 0),
         ("reports.core.parsed", 1),
         ("agencies.admin.filters", 2),
-        ("reports.importing.mapping.identities", 5),
+        ("reports.importing.mapping.identity_warnings", 5),
         ("reports.admin.reports", len(LAYERS) - 1),
     ],
 )
@@ -180,6 +180,6 @@ def test_an_upward_import_is_found(tmp_path: Path) -> None:
     source.write_text(
         "from reports.audit.base import Issue\nfrom . import tables\n", encoding="utf-8"
     )
-    names = set(imported("reports.importing.mapping.identities", source))
+    names = set(imported("reports.importing.mapping.identity_warnings", source))
     assert names == {"reports.audit.base.Issue", "reports.importing.mapping.tables"}
     assert layer_of("reports.audit.base") > layer_of("reports.importing.mapping")

@@ -1,7 +1,7 @@
 """The identities of spec section 6 within one report, worded for a reviewer.
 
-One implementation for the importer (reports/importing/mapping/identities.py turns the
-Issues into warnings on a parsed report) and the audit (reports/audit/rules/arithmetic.py
+One implementation for the importer (reports/importing/mapping/identity_warnings.py turns
+the Issues into warnings on a parsed report) and the audit (reports/audit/rules/arithmetic.py
 runs them as rules on a stored report). Blank and "/" cells count as 0 and the message says
 so; missing or uncertain cells skip the check, because nothing is known about them.
 """

@@ -25,9 +25,9 @@ from reports.audit.rules import (
     cross_year,
     fees,
     form_layout,
+    narrative_figures,
     plausibility,
     publication,
-    text,
 )
 
 E, W, I_ = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -68,7 +68,7 @@ _REPORT_CHECKS: tuple[
         },
     ),
     (
-        text.check,
+        narrative_figures.check,
         {
             "text-applications": (W, "正文所述申请数量与表三本年新收总计不符"),
             "text-no-applications": (W, "正文称未收到申请而表三本年新收大于 0"),

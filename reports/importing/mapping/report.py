@@ -11,7 +11,12 @@ from __future__ import annotations
 from reports.core.parsed import ParsedReport, ParseWarning
 from reports.importing.errors import NOT_ANNUAL_REPORT, ImportRefused
 from reports.importing.extract.rows import Grid
-from reports.importing.mapping import damage, damaged_region, identities, metadata
+from reports.importing.mapping import (
+    damage,
+    damaged_region,
+    identity_warnings,
+    metadata,
+)
 from reports.importing.mapping.checks import (
     drop_group_other,
     flag_valueless,
@@ -68,7 +73,7 @@ def _map(grid: Grid) -> ParsedReport:
     warn_meta(meta, report)
     damage.flag_meta(meta, grid.text, report)
     damage.flag_blank_rows(grid, report)
-    report.warnings.extend(identities.check(report))
+    report.warnings.extend(identity_warnings.check(report))
     for note in grid.notes:
         report.warnings.append(ParseWarning("extract_note", note))
     return report

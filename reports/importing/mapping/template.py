@@ -23,7 +23,7 @@ from reports import template_layout as tpl
 from reports.core.parsed import ParsedCell, ParsedReport, ParseWarning
 from reports.importing import errors
 from reports.importing.errors import ImportRefused
-from reports.importing.mapping import identities
+from reports.importing.mapping import identity_warnings
 from reports.importing.normalize import compact, nfkc
 
 MAX_PROBLEMS_SHOWN = 30
@@ -286,7 +286,7 @@ class _Reader:
                         table,
                     )
                 )
-        report.warnings.extend(identities.check(report))
+        report.warnings.extend(identity_warnings.check(report))
         if self.macros:
             report.warnings.append(
                 ParseWarning("extract_note", "文件中含有宏（VBA），已忽略，未运行")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reports.audit.base import Severity
-from reports.audit.rules import text
+from reports.audit.rules import narrative_figures
 from tests.reports.audit.builders import facts, full_tables, put, received
 
 
@@ -19,7 +19,7 @@ def report_with(overview: str, n: int = 21, **cells: int):
 
 
 def found(report) -> list[tuple[str, str]]:
-    return [(i.rule, i.key) for i in text.check(report)]
+    return [(i.rule, i.key) for i in narrative_figures.check(report)]
 
 
 @pytest.mark.parametrize(
@@ -36,7 +36,7 @@ def test_matching_application_counts_pass(sentence: str) -> None:
 
 def test_a_different_application_count_warns_with_the_sentence() -> None:
     report = report_with("2023年，我局共收到政府信息公开申请25件。")
-    [issue] = text.check(report)
+    [issue] = narrative_figures.check(report)
     assert issue.rule == "text-applications" and issue.severity == Severity.WARNING
     assert "25" in issue.message and "21" in issue.message
     assert issue.evidence == "2023年,我局共收到政府信息公开申请25件"
@@ -126,4 +126,4 @@ def test_normative_documents_counts_against_table_two() -> None:
 
 
 def test_no_overview_no_finding() -> None:
-    assert text.check(facts()) == []
+    assert narrative_figures.check(facts()) == []
