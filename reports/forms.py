@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from reports import schema
-from reports.audit.base import SEVERITY_RANK
 from reports.cell_values import (
     STATE_LABELS,
     CellState,
@@ -17,6 +16,7 @@ from reports.cell_values import (
     display_text,
     parse_cell_input,
 )
+from reports.core.issues import SEVERITY_RANK
 from reports.editing import EDITABLE_FIELDS, CellChanges, EditConflict, report_lock
 from reports.models import AnnualReport, SectionRow
 from reports.paper_form import GridTable, grids_for
