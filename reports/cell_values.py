@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from reports import schema
-from reports.importing.parsed import CellValue, decimal_to_str
+from reports.core.parsed import CellValue, decimal_to_str
 
 
 class CellState(StrEnum):

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from reports import schema
-from reports.audit.base import SEVERITY_RANK
 from reports.cell_values import (
     STATE_LABELS,
     CellState,
@@ -18,6 +17,7 @@ from reports.cell_values import (
     display_text,
     parse_cell_input,
 )
+from reports.core.issues import SEVERITY_RANK
 from reports.editing import EDITABLE_FIELDS, CellChanges, EditConflict, report_lock
 from reports.models import AnnualReport, SectionRow
 from reports.paper_form import GridTable, grids_for

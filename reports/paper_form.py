@@ -1,14 +1,17 @@
 """The paper form's layout of each table, as header and body rows of spanning cells.
 
 Pure Python over reports.schema: the admin's report page, the import preview and the Excel
-template all draw the same grid from it. Input cells carry their cell path
-(table.row.column); the caller attaches values or form fields to them.
+template all draw the same grid from it, and the template's writer and reader place it on a
+sheet the same way (`place_grid`). Input cells carry their cell path (table.row.column); the
+caller attaches values or form fields to them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+from openpyxl.utils import get_column_letter
 
 from reports import schema
 
@@ -176,3 +179,54 @@ def table4_grid() -> GridTable:
         ]
     ]
     return grid
+
+
+# --- where each cell falls on a sheet ------------------------------------------------------
+# The template's writer and its reader (the importer) both place a grid this way.
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A grid cell at its sheet position (1-based row and column of its top-left corner)."""
+
+    cell: GridCell
+    row: int
+    col: int
+
+    @property
+    def last_row(self) -> int:
+        return self.row + self.cell.rowspan - 1
+
+    @property
+    def last_col(self) -> int:
+        return self.col + self.cell.colspan - 1
+
+    @property
+    def coordinate(self) -> str:
+        return f"{get_column_letter(self.col)}{self.row}"
+
+
+def place(rows: Sequence[Sequence[GridCell]], top: int, left: int = 1) -> list[Placed]:
+    """Where each cell of a spanning grid falls, as an HTML table lays it out."""
+    taken: set[tuple[int, int]] = set()
+    out: list[Placed] = []
+    for r, cells in enumerate(rows):
+        c = 0
+        for cell in cells:
+            while (r, c) in taken:
+                c += 1
+            out.append(Placed(cell, top + r, left + c))
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    taken.add((r + dr, c + dc))
+            c += cell.colspan
+    return out
+
+
+def grid_width(grid: GridTable) -> int:
+    rows = grid.header + grid.body
+    return max(sum(c.colspan for c in row) for row in rows) if rows else 0
+
+
+def place_grid(grid: GridTable, top: int, left: int = 1) -> list[Placed]:
+    return place(grid.header + grid.body, top, left)

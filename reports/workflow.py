@@ -20,6 +20,7 @@ from reports.approval import (
     findings_refresh,
     open_errors,
 )
+from reports.audit.handover import findings_hand_over
 from reports.audit.review import findings_close_for_withdrawn
 from reports.history import change_record
 from reports.importing.apply import copy_as_new_revision, revision_put_in_force
@@ -100,7 +101,9 @@ def report_transition(
     )
     report.refresh_from_db()
     if to_status == Status.ACCEPTED:
-        revision_put_in_force(report)
+        replaced = revision_put_in_force(report)
+        # Its findings (and the reviewer's decisions on them) become the agency's year's.
+        findings_hand_over(report, replaced)
     transition = ReportTransition.objects.create(
         report=report, from_status=before, to_status=to_status, user=user, reason=reason
     )

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from agencies.models import Agency, Region
 from reports import schema
+from reports.core.parsed import ParsedCell, ParsedReport
 from reports.importing.apply import report_apply
-from reports.importing.parsed import ParsedCell, ParsedReport
 from reports.models import AnnualReport
 
 _codes = itertools.count(100)

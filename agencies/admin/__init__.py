@@ -1,8 +1,9 @@
 """The agencies app's admin: every ModelAdmin is registered here, and only here.
 
 regions, agencies, memberships and login_records define one admin each (login_records:
-django-axes' records, whose own admin is switched off); export, filters, overview_filters
-and scoped hold what those admins, and the reports app's, mix in.
+django-axes' records, whose own admin is switched off); export, filters and scoped hold
+what those admins, and the reports app's, mix in. The reports app re-registers Agency with
+the overview's coverage filters (reports/admin/agencies.py).
 """
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog

@@ -1,4 +1,5 @@
-"""Admin for the agency registry (机关名录), with aliases and the overview's filters."""
+"""Admin for the agency registry (机关名录), with aliases (reports/admin/agencies.py adds the
+overview's coverage filters)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from agencies.admin.export import ChineseExportMixin
-from agencies.admin.filters import RegionSubtreeFilter
-from agencies.admin.overview_filters import (
-    CoverageFilter,
-    CoverageYearFilter,
-    OwnRegionFilter,
-)
+from agencies.admin.filters import OwnRegionFilter, RegionSubtreeFilter
 from agencies.admin.scoped import ProvinceImportMixin, ScopedAdminMixin
 from agencies.models import AgencyAlias
 from agencies.resources import AgencyResource
@@ -49,10 +45,7 @@ class AgencyAdmin(
         "kind",
         RegionSubtreeFilter,
         "sector",
-        # The overview's (总览) links: 应报年度, 报送情况, 本级.
-        CoverageYearFilter,
-        CoverageFilter,
-        OwnRegionFilter,
+        OwnRegionFilter,  # 本级, for the overview's (总览) links
     ]
     list_select_related = ["region"]
     search_fields = ["name", "aliases__name", "credit_code"]

@@ -1,4 +1,4 @@
-"""A changelist filter by region that takes the whole subtree of the chosen region."""
+"""Changelist filters by region: the whole subtree of the chosen region, or the region alone."""
 
 from __future__ import annotations
 
@@ -63,3 +63,38 @@ def _reach_tops(scope: Scope) -> QuerySet:
 
 class AgencyRegionFilter(RegionSubtreeFilter):
     path_field = "agency__region__path"
+
+
+class OwnRegionFilter(admin.SimpleListFilter):
+    """Only the chosen region itself, without the regions below it (本级)."""
+
+    title = "行政区划（仅本级）"
+    parameter_name = "region_own"
+    path_field = "region__path"
+
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin
+    ) -> list[tuple[str, str]]:
+        # Shown only while in use (links from the overview): the subtree filter is the one
+        # people pick by hand, and a second full region list would only confuse.
+        region = self._region()
+        return [(region.code, f"{region.name}本级")] if region else []
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if not self.value():
+            return queryset
+        region = self._region()
+        if region is None:
+            return queryset.none()
+        return queryset.filter(**{self.path_field: region.path})
+
+    def _region(self) -> Region | None:
+        if not self.value():
+            return None
+        if not hasattr(self, "_cached_region"):
+            self._cached_region = (
+                Region.objects.filter(code=self.value())
+                .only("code", "name", "path")
+                .first()
+            )
+        return self._cached_region

@@ -42,11 +42,11 @@ from reports.admin.import_preview import (
     warning_views,
 )
 from reports.audit.preview import issues_before_saving
+from reports.core.parsed import ParsedReport
 from reports.importing import errors
 from reports.importing.apply import ApplyResult, report_apply
 from reports.importing.intake import staging
 from reports.importing.intake.sources import SourceDocument, SourceError, read_bytes
-from reports.importing.parsed import ParsedReport
 from reports.models import ChangeRecord
 
 OUTCOME_LABELS: dict[str, str] = {

@@ -13,12 +13,12 @@ from agencies.scope import Scope
 from agencies.services import AgencyNotFound, agency_candidates, agency_find
 from reports import schema
 from reports.admin.import_forms import ReportChoiceForm
-from reports.audit.base import Issue
 from reports.cell_values import STATE_LABELS, CellState, cell_state, display_text
+from reports.core.issues import Issue
+from reports.core.parsed import ParsedReport, ParseWarning
 from reports.importing import errors
 from reports.importing.interchange import MAX_YEAR, MIN_YEAR
-from reports.importing.mapping import identities
-from reports.importing.parsed import ParsedReport, ParseWarning
+from reports.importing.mapping import identity_warnings
 from reports.importing.plan import current_report, import_plan
 from reports.importing.years import year_refusal
 from reports.models import AnnualReport
@@ -174,7 +174,7 @@ def guess_kind(name: str) -> str:
 
 def warning_views(parsed: ParsedReport) -> list[WarningView]:
     """The importer's warnings plus any failing identity it did not report (JSON input)."""
-    failing = identities.check(parsed)
+    failing = identity_warnings.check(parsed)
     identity_keys = {(w.code, w.where) for w in failing}
     known = {(w.code, w.where) for w in parsed.warnings}
     warnings: list[ParseWarning] = [

@@ -92,8 +92,8 @@ class ReportExcelAdminMixin(ProvinceImportMixin, ChineseExportMixin, ImportExpor
 
     def template_view(self, request: HttpRequest) -> HttpResponse:
         """The template download page; with a year chosen, the workbook itself."""
+        from reports.exporting.template_prefill import template_prefill
         from reports.exporting.template_xlsx import Prefill, build_template
-        from reports.selectors import template_prefill
 
         if not self.has_view_permission(request):
             raise PermissionDenied

@@ -20,7 +20,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html_join
 
-from reports.audit.base import SEVERITY_LABELS
+from reports.core.issues import SEVERITY_LABELS
 from reports.models import UNRESOLVED_FINDING, AnnualReport, Finding
 
 if TYPE_CHECKING:

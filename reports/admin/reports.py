@@ -25,10 +25,10 @@ from reports.admin.report_list import (
 from reports.admin.report_page import ReportPageAdminMixin
 from reports.admin.report_workflow import ReportWorkflowAdminMixin
 from reports.admin.stale_posts import StalePostMixin
-from reports.audit.base import SEVERITY_LABELS
 from reports.audit.runner import AuditAlreadyRunning, AuditScope, audit_run
+from reports.core.issues import SEVERITY_LABELS
+from reports.core.parsed import kind_label
 from reports.forms import ReportForm
-from reports.importing.parsed import kind_label
 from reports.models import AnnualReport, Finding
 from reports.paging import IdsFirstPaginator
 

@@ -4,66 +4,23 @@ Rules are pure functions over plain data, with no ORM, so each is tested on smal
 reports. A per-report rule takes one ReportFacts; a cross-report rule (copying between
 agencies, agencies that did not report) takes the whole scope. Each is registered with its
 id, severity and title (reports/audit/registry.py); the runner (reports/audit/runner.py)
-builds the facts from the database and persists Issues as Findings.
+builds the facts from the database and persists Issues as Findings. Issue, Severity and
+CellRef live in reports.core.issues (the Finding model stores them too) and are part of
+this contract.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
-from enum import StrEnum
 
-from reports.importing.parsed import Tables
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-
-SEVERITY_LABELS: dict[str, str] = {
-    Severity.ERROR: "错误",
-    Severity.WARNING: "警告",
-    Severity.INFO: "提示",
-}
-SEVERITY_RANK: dict[str, int] = {
-    Severity.ERROR: 3,
-    Severity.WARNING: 2,
-    Severity.INFO: 1,
-}
-
-
-@dataclass(frozen=True)
-class CellRef:
-    """A cell an issue concerns, with the value and text it had when the rule ran."""
-
-    path: str  # table.row.column
-    value: int | Decimal | None
-    raw: str | None = None
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One thing wrong with a report (or with an agency's missing report).
-
-    `key` tells apart several issues of one rule in one report (e.g. the column of a
-    T3-balance failure); with rule, report (or agency and year) it forms the fingerprint
-    that lets a re-run update a finding instead of duplicating it.
-    """
-
-    rule: str
-    message: str
-    key: str = ""
-    cells: tuple[CellRef, ...] = ()
-    evidence: str = ""  # e.g. the quoted sentence of the narrative
-    year: int | None = (
-        None  # required when there is no report (a missing report's year)
-    )
-    # The rule's registered severity, stamped when the rules run (registry.py): a rule body
-    # never writes it, so it is None on an issue of a rule function called on its own.
-    severity: Severity | None = None
+# Re-exported (`X as X`): the rules import the audit's whole contract from here.
+from reports.core.issues import SEVERITY_LABELS as SEVERITY_LABELS
+from reports.core.issues import SEVERITY_RANK as SEVERITY_RANK
+from reports.core.issues import CellRef as CellRef
+from reports.core.issues import Issue as Issue
+from reports.core.issues import Severity as Severity
+from reports.core.parsed import Tables
 
 
 @dataclass

@@ -13,8 +13,8 @@ from django.db.models import QuerySet
 from agencies.models import Agency, Region
 from reports import schema
 from reports.audit.base import AgencyDue, ReportFacts
+from reports.core.parsed import CellValue, ParsedCell, ParsedReport, Tables
 from reports.exporting.json import report_to_parsed
-from reports.importing.parsed import CellValue, ParsedCell, ParsedReport, Tables
 from reports.models import AnnualReport, DeadlineOverride, ReportYear, live_report_q
 from reports.models.sections import ROW_MODELS
 

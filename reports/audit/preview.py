@@ -6,7 +6,7 @@ from agencies.models import Agency
 from reports.audit.base import Issue
 from reports.audit.facts import Deadlines, facts_for_report, facts_from_parsed
 from reports.audit.rules import run_report_rules
-from reports.importing.parsed import ParsedReport
+from reports.core.parsed import ParsedReport
 from reports.models import live_report_q
 from reports.selectors import reports_with_tables
 

@@ -6,8 +6,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from reports import schema
+from reports.core.parsed import ParsedCell, ParsedReport, SourceInfo
 from reports.importing.interchange import to_interchange
-from reports.importing.parsed import ParsedCell, ParsedReport, SourceInfo
 from reports.models import AnnualReport, SectionRow
 
 

@@ -22,7 +22,12 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from reports.paper_form import GridCell, GridTable
+from reports.paper_form import GridCell
+
+# Re-exported: the summary's writer places grids through this module too.
+from reports.paper_form import Placed as Placed
+from reports.paper_form import grid_width as grid_width
+from reports.paper_form import place_grid as place_grid
 
 SONG = "宋体"
 FANGSONG = "仿宋"
@@ -181,53 +186,6 @@ def scale_to_fit(
 
 
 # --- drawing a grid ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Placed:
-    """A grid cell at its sheet position (1-based row and column of its top-left corner)."""
-
-    cell: GridCell
-    row: int
-    col: int
-
-    @property
-    def last_row(self) -> int:
-        return self.row + self.cell.rowspan - 1
-
-    @property
-    def last_col(self) -> int:
-        return self.col + self.cell.colspan - 1
-
-    @property
-    def coordinate(self) -> str:
-        return f"{get_column_letter(self.col)}{self.row}"
-
-
-def place(rows: Sequence[Sequence[GridCell]], top: int, left: int = 1) -> list[Placed]:
-    """Where each cell of a spanning grid falls, as an HTML table lays it out."""
-    taken: set[tuple[int, int]] = set()
-    out: list[Placed] = []
-    for r, cells in enumerate(rows):
-        c = 0
-        for cell in cells:
-            while (r, c) in taken:
-                c += 1
-            out.append(Placed(cell, top + r, left + c))
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    taken.add((r + dr, c + dc))
-            c += cell.colspan
-    return out
-
-
-def grid_width(grid: GridTable) -> int:
-    rows = grid.header + grid.body
-    return max(sum(c.colspan for c in row) for row in rows) if rows else 0
-
-
-def place_grid(grid: GridTable, top: int, left: int = 1) -> list[Placed]:
-    return place(grid.header + grid.body, top, left)
 
 
 def label_style(cell: GridCell) -> Style:

@@ -13,11 +13,10 @@ from django.db.models import F, Max
 
 from agencies.models import Agency
 from reports import schema
-from reports.audit.handover import findings_hand_over
+from reports.core.parsed import ParsedCell, ParsedReport
 from reports.history import change_record
 from reports.importing import errors
 from reports.importing.interchange import MAX_YEAR, MIN_YEAR
-from reports.importing.parsed import ParsedCell, ParsedReport
 from reports.importing.plan import ImportPlan, import_plan, next_revision
 from reports.models import (
     AnnualReport,
@@ -137,7 +136,8 @@ def report_apply(
         ) from exc
     if report.status == AnnualReport.Status.ACCEPTED:
         # Saved as accepted (import_reports --status accepted): it counts at once, in
-        # place of the accepted revision it follows.
+        # place of the accepted revision it follows. No findings to hand over: none
+        # can name a report created in this transaction.
         revision_put_in_force(report)
     for table, model in ROW_MODELS.items():
         model.objects.bulk_create(build_rows(model, report, table, parsed))
@@ -233,11 +233,12 @@ def copy_as_new_revision(report: AnnualReport, *, user: User | None) -> AnnualRe
     return locked
 
 
-def revision_put_in_force(report: AnnualReport) -> None:
+def revision_put_in_force(report: AnnualReport) -> list[AnnualReport]:
     """A current revision just accepted takes over from the one in force (the accepted
-    revision it follows), for the summary, the overview and the audit."""
+    revision it follows), for the summary, the overview and the audit. Returns the
+    revisions it replaced: the workflow hands their findings over (audit.handover)."""
     if not report.is_current:
-        return
+        return []
     replaced = AnnualReport.objects.filter(
         agency_id=report.agency_id, report_year_id=report.report_year_id, in_force=True
     ).exclude(pk=report.pk)
@@ -245,8 +246,7 @@ def revision_put_in_force(report: AnnualReport) -> None:
     replaced.update(in_force=False)
     AnnualReport.objects.filter(pk=report.pk).update(in_force=True)
     report.in_force = True
-    # Its findings (and the reviewer's decisions on them) become the agency's year's.
-    findings_hand_over(report, before)
+    return before
 
 
 def build_rows(

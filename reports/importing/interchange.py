@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from reports import schema
-from reports.importing.parsed import (
+from reports.core.parsed import (
     CellValue,
     ParsedCell,
     ParsedReport,

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from reports.core.parsed import ParsedReport, ParseWarning, SourceInfo
 from reports.importing import errors, interchange
 from reports.importing.errors import ImportRefused
 from reports.importing.extract.rows import Grid
@@ -23,7 +24,6 @@ from reports.importing.intake import charsets, mhtml
 from reports.importing.intake.charsets import Decoded
 from reports.importing.intake.detect import CONVERTED, Detected, decode_text, detect
 from reports.importing.mapping.report import map_grid
-from reports.importing.parsed import ParsedReport, ParseWarning, SourceInfo
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_PAGES = 200

@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import Q
 
 from agencies.models import Agency, Region
-from reports.audit.base import SEVERITY_LABELS
-from reports.audit.base import Severity as RuleSeverity
+from reports.core.issues import SEVERITY_LABELS
+from reports.core.issues import Severity as RuleSeverity
 from reports.models.reports import AnnualReport
 from reports.models.years import ReportYear
 

@@ -22,9 +22,9 @@ from django.db.models import (
 )
 
 from agencies.models import Agency, Region
-from reports.audit.base import SEVERITY_RANK, Severity
 from reports.audit.facts import Deadlines
 from reports.audit.rules import CATALOGUE
+from reports.core.issues import SEVERITY_RANK, Severity
 from reports.models import (
     UNRESOLVED_FINDING,
     AnnualReport,

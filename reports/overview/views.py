@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from agencies.models import Region
-from reports.audit.base import SEVERITY_LABELS
+from reports.core.issues import SEVERITY_LABELS
 from reports.models import AnnualReport, ReportYear
 from reports.overview import charts, selectors
 from reports.overview import expressions as ex

@@ -18,10 +18,10 @@ from django.test import Client
 from django.urls import reverse
 
 from agencies.models import Agency
+from reports.core.parsed import ParsedReport
 from reports.importing.intake import staging
 from reports.importing.intake.sources import read_bytes
 from reports.importing.interchange import to_interchange
-from reports.importing.parsed import ParsedReport
 from reports.models import AnnualReport
 from tests.factories import full_tables, make_agency, make_region
 

@@ -16,8 +16,8 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
+from reports.core.parsed import ParsedReport
 from reports.importing.interchange import to_interchange
-from reports.importing.parsed import ParsedReport
 from reports.models import AnnualReport
 from tests.factories import full_tables, make_agency
 

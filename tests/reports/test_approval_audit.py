@@ -10,8 +10,8 @@ from django.urls import reverse
 from agencies.models import Membership, Region
 from agencies.roles import membership_assign
 from reports.audit.runner import AuditScope, audit_run
+from reports.core.parsed import ParsedReport
 from reports.importing.apply import report_apply
-from reports.importing.parsed import ParsedReport
 from reports.models import AnnualReport, AuditRun, Finding
 from reports.workflow import WorkflowError, report_transition
 from tests.factories import cell, full_tables, make_agency, make_region, make_report

@@ -17,8 +17,8 @@ from django.urls import reverse
 
 from agencies.models import Membership, Region
 from agencies.roles import membership_assign
+from reports.core.parsed import ParsedReport
 from reports.importing.interchange import to_interchange
-from reports.importing.parsed import ParsedReport
 from reports.models import AnnualReport, ChangeRecord, ReportTransition
 from reports.workflow import report_supersede, report_transition
 from tests.factories import full_tables, make_agency, make_region

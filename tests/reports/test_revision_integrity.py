@@ -18,10 +18,10 @@ from django.urls import reverse
 
 from agencies.models import Membership, Region
 from agencies.roles import membership_assign
+from reports.core.parsed import ParsedReport
 from reports.exporting.summary.selectors import KEY_FIGURES
 from reports.importing.apply import ImportBlocked, report_apply
 from reports.importing.interchange import to_interchange
-from reports.importing.parsed import ParsedReport
 from reports.models import AnnualReport, ReportYear
 from reports.resources import ReportFiguresResource
 from reports.workflow import (

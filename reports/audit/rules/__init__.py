@@ -25,8 +25,8 @@ MODULES = tuple(
     for name in (
         "arithmetic",
         "cross_year",
-        "layout",
-        "text",
+        "form_layout",
+        "narrative_figures",
         "publication",
         "fees",
         "plausibility",

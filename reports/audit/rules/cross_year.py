@@ -9,7 +9,8 @@ from __future__ import annotations
 from reports import schema
 from reports.audit.base import Issue, ReportFacts, Severity
 from reports.audit.registry import rule
-from reports.audit.rules.cells import Known, Reader, fmt, table_reader, zero_note
+from reports.audit.tables import table_reader
+from reports.core.cell_reading import Known, Reader, fmt, zero_note
 
 _SERIES = ("regulations", "normative_documents")
 

@@ -12,8 +12,9 @@ from decimal import Decimal
 
 from reports.audit.base import Issue, ReportFacts, Severity
 from reports.audit.registry import rule
-from reports.audit.rules.cells import fmt, table_reader
 from reports.audit.rules.narrative import narrative, section, sentences
+from reports.audit.tables import table_reader
+from reports.core.cell_reading import fmt
 
 FEE_REGIME_YEAR = 2021
 _AMOUNT = re.compile(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from reports.audit.base import Issue, ReportFacts, Severity
 from reports.audit.registry import rule
-from reports.audit.rules.cells import fmt, table_reader
+from reports.audit.tables import table_reader
+from reports.core.cell_reading import fmt
 
 # 地方政府规章 are made by provincial and 设区的市 governments only (立法法 第九十三条).
 NO_REGULATIONS_LEVELS = frozenset({"county", "township"})

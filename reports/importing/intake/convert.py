@@ -33,10 +33,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from reports.core.parsed import kind_label
 from reports.importing import errors
 from reports.importing.errors import ImportRefused
 from reports.importing.intake import sandbox
-from reports.importing.parsed import kind_label
 
 logger = logging.getLogger(__name__)
 

@@ -27,11 +27,10 @@ from reports.importing.errors import ImportRefused
 from reports.importing.intake import mhtml, ole
 from reports.importing.intake.charsets import decode_plain
 from reports.importing.intake.salvage import salvage
+from reports.template_layout import META_SHEET  # the template's marker sheet
 
 # A report's office file has a few dozen parts; thousands is an attack.
 MAX_MEMBERS = 2000
-# The marker sheet of the system's fill-in template (reports/exporting/template_xlsx.py).
-TEMPLATE_SHEET = "模板信息"
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _BINARY_SUFFIXES = {".pdf": "PDF", ".docx": "DOCX", ".xlsx": "Excel"}
 # Old office names whose content may be a web page or tab-separated text (old CMS exports)
@@ -280,7 +279,7 @@ def _check_limits(infos: list[zipfile.ZipInfo], name: str, max_unpacked: int) ->
 def _names_template(archive: zipfile.ZipFile) -> bool:
     """Whether workbook.xml names the template's marker sheet (its first MB is enough)."""
     with archive.open("xl/workbook.xml") as handle:
-        return TEMPLATE_SHEET.encode() in handle.read(1048576)
+        return META_SHEET.encode() in handle.read(1048576)
 
 
 def _has_formulas(archive: zipfile.ZipFile, names: set[str]) -> bool:

@@ -33,9 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from reports.core.parsed import ParsedReport
 from reports.importing import errors
 from reports.importing.errors import ImportRefused
-from reports.importing.parsed import ParsedReport
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +48,10 @@ _EXIT_CRASH = 70
 # In a child: when the parent will kill it (time.monotonic()); None in any other process.
 _deadline: float | None = None
 _ALLOWED_CLASSES = {
-    ("reports.importing.parsed", "ParsedReport"),
-    ("reports.importing.parsed", "ParsedCell"),
-    ("reports.importing.parsed", "ParseWarning"),
-    ("reports.importing.parsed", "SourceInfo"),
+    ("reports.core.parsed", "ParsedReport"),
+    ("reports.core.parsed", "ParsedCell"),
+    ("reports.core.parsed", "ParseWarning"),
+    ("reports.core.parsed", "SourceInfo"),
     ("decimal", "Decimal"),
 }
 

@@ -15,12 +15,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from reports.core.parsed import ParsedReport, SourceInfo
 from reports.importing import errors
 from reports.importing.errors import ImportRefused
 from reports.importing.intake.detect import is_office_file
 from reports.importing.intake.sandbox import Limits, run_isolated
 from reports.importing.interchange import InterchangeError, from_interchange
-from reports.importing.parsed import ParsedReport, SourceInfo
 from reports.importing.pipeline import json_load, parse_bytes
 
 DOCUMENT_SUFFIXES = frozenset(

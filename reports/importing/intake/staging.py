@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reports.core.parsed import ParsedReport
 from reports.importing.intake.sources import SourceDocument
 from reports.importing.interchange import (
     MAX_YEAR,
@@ -26,7 +27,6 @@ from reports.importing.interchange import (
     from_interchange,
     to_interchange,
 )
-from reports.importing.parsed import ParsedReport
 
 MAX_AGE = dt.timedelta(hours=24)
 MANIFEST = "manifest.json"

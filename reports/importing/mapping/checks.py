@@ -5,13 +5,13 @@ closeness, the （六）其他处理 group, title and agency.
 from __future__ import annotations
 
 from reports import schema
+from reports.core.parsed import ParsedReport, ParseWarning
 from reports.importing import labels
 from reports.importing.mapping import columns as header_columns
 from reports.importing.mapping import metadata
 from reports.importing.mapping.tables import row_name
 from reports.importing.mapping.walk import TABLES, Walk
 from reports.importing.normalize import compact
-from reports.importing.parsed import ParsedReport, ParseWarning
 
 
 def warn_fuzzy_headers(table: str, walk: Walk, report: ParsedReport) -> None:

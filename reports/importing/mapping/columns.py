@@ -104,7 +104,7 @@ class Header:
         stacks.sort(key=lambda s: s.x0)
         for stack in stacks:
             # Only a certain reading names a column: values under a doubtful one are
-            # reported by cells.py rather than placed.
+            # reported by values.py rather than placed.
             match = labels.match_column(self.table, stack.text)
             stack.key = match.key if match.taken else None
         if self.table == "table4":

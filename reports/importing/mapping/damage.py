@@ -16,11 +16,11 @@ from __future__ import annotations
 import re
 
 from reports import schema
+from reports.core.parsed import ParsedCell, ParsedReport, ParseWarning
 from reports.importing.extract.rows import Cell, Grid
 from reports.importing.mapping import metadata
 from reports.importing.mapping.reads import RowRead
 from reports.importing.normalize import compact
-from reports.importing.parsed import ParsedCell, ParsedReport, ParseWarning
 
 MARK = "\ufffd"
 

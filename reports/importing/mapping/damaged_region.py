@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from reports import schema
+from reports.core.parsed import ParsedCell, ParsedReport, ParseWarning
 from reports.importing.errors import ImportRefused
 from reports.importing.extract.rows import Grid
-from reports.importing.parsed import ParsedCell, ParsedReport, ParseWarning
 
 
 def mark(

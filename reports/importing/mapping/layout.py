@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from reports import schema
+from reports.core.parsed import ParsedReport, ParseWarning
 from reports.importing import labels
 from reports.importing.mapping.stream import (
     RowRead,
 )
 from reports.importing.mapping.walk import Walk
-from reports.importing.parsed import ParsedReport, ParseWarning
 
 
 def detect_layout(

@@ -8,9 +8,15 @@ Chinese naming table, row and column (checks.py); identities are checked last.
 
 from __future__ import annotations
 
+from reports.core.parsed import ParsedReport, ParseWarning
 from reports.importing.errors import NOT_ANNUAL_REPORT, ImportRefused
 from reports.importing.extract.rows import Grid
-from reports.importing.mapping import damage, damaged_region, identities, metadata
+from reports.importing.mapping import (
+    damage,
+    damaged_region,
+    identity_warnings,
+    metadata,
+)
 from reports.importing.mapping.checks import (
     drop_group_other,
     flag_valueless,
@@ -21,7 +27,6 @@ from reports.importing.mapping.checks import (
 from reports.importing.mapping.layout import detect_layout
 from reports.importing.mapping.tables import table_cells, text_order_of
 from reports.importing.mapping.walk import TABLES, Walk
-from reports.importing.parsed import ParsedReport, ParseWarning
 
 
 def map_grid(grid: Grid) -> ParsedReport:
@@ -68,7 +73,7 @@ def _map(grid: Grid) -> ParsedReport:
     warn_meta(meta, report)
     damage.flag_meta(meta, grid.text, report)
     damage.flag_blank_rows(grid, report)
-    report.warnings.extend(identities.check(report))
+    report.warnings.extend(identity_warnings.check(report))
     for note in grid.notes:
         report.warnings.append(ParseWarning("extract_note", note))
     return report

@@ -3,7 +3,7 @@
 Rows arrive in reading order. A complete row (a table row) is read on its own. Text lines
 (a borderless table, plain text) go to `lanes.py`, which joins wrapped label fragments by
 column and gives each line's values to the label they belong to. Each row found becomes a
-RowRead; turning it into cells is `cells.py`'s job.
+RowRead; turning it into cells is `values.py`'s job.
 """
 
 from __future__ import annotations

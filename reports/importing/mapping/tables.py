@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reports import schema
+from reports.core.parsed import ParsedCell, ParsedReport, ParseWarning
 from reports.importing import labels
 from reports.importing.mapping import columns as header_columns
 from reports.importing.mapping import damage, prose
@@ -18,7 +19,6 @@ from reports.importing.mapping.stream import (
     has_numbers,
 )
 from reports.importing.mapping.walk import Walk
-from reports.importing.parsed import ParsedCell, ParsedReport, ParseWarning
 
 
 def _columns_for(

@@ -1,4 +1,4 @@
-"""The system's own fill-in template (reports/exporting/template_xlsx.py) into a report.
+"""The system's own fill-in template (reports/template_layout.py) into a report.
 
 A filled template goes straight to the canonical report: each input cell is read at the
 position the template's layout gives, after checking that every label is still where the
@@ -19,12 +19,12 @@ from typing import Any
 from openpyxl import load_workbook
 
 from reports import schema
-from reports.exporting import template_xlsx as tpl
+from reports import template_layout as tpl
+from reports.core.parsed import ParsedCell, ParsedReport, ParseWarning
 from reports.importing import errors
 from reports.importing.errors import ImportRefused
-from reports.importing.mapping import identities
+from reports.importing.mapping import identity_warnings
 from reports.importing.normalize import compact, nfkc
-from reports.importing.parsed import ParsedCell, ParsedReport, ParseWarning
 
 MAX_PROBLEMS_SHOWN = 30
 _NA = frozenset(nfkc(t) for t in schema.NOT_APPLICABLE_TEXTS)
@@ -286,7 +286,7 @@ class _Reader:
                         table,
                     )
                 )
-        report.warnings.extend(identities.check(report))
+        report.warnings.extend(identity_warnings.check(report))
         if self.macros:
             report.warnings.append(
                 ParseWarning("extract_note", "文件中含有宏（VBA），已忽略，未运行")

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from reports import schema
+from reports.core.parsed import ParsedCell
 from reports.importing.extract.rows import Cell
 from reports.importing.mapping.columns import foreign_columns
 from reports.importing.mapping.reads import RowRead
 from reports.importing.normalize import clean_cell, compact, read_value
-from reports.importing.parsed import ParsedCell
 
 
 @dataclass

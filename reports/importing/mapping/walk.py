@@ -7,6 +7,7 @@ sentences is read by prose.py, unless rows with values were read there as a tabl
 from __future__ import annotations
 
 from reports import schema
+from reports.core.parsed import ParseWarning
 from reports.importing import labels
 from reports.importing.extract.rows import Row
 from reports.importing.mapping import prose
@@ -17,7 +18,6 @@ from reports.importing.mapping.stream import (
     split_row,
 )
 from reports.importing.normalize import compact, read_value
-from reports.importing.parsed import ParseWarning
 
 TABLES = schema.TABLE_KEYS
 

@@ -6,12 +6,12 @@ hidden digits) marked uncertain, each with a warning naming sheet and cell.
 from __future__ import annotations
 
 from reports import schema
+from reports.core.parsed import ParsedReport, ParseWarning
 from reports.importing import errors
 from reports.importing.errors import ImportRefused
 from reports.importing.extract.xlsx import MAX_FAULTS_SHOWN, Published
-from reports.importing.mapping import identities
+from reports.importing.mapping import identity_warnings
 from reports.importing.mapping.report import map_grid
-from reports.importing.parsed import ParsedReport, ParseWarning
 
 
 def map_published(book: Published) -> ParsedReport:
@@ -46,7 +46,7 @@ def with_faults(report: ParsedReport, faults: dict[str, str]) -> ParsedReport:
         if cell.note in faults
     ]
     if hits:
-        stale = identities.check(report)
+        stale = identity_warnings.check(report)
         report.warnings = [w for w in report.warnings if w not in stale]
     for path, cell, reason in hits:
         cell.uncertain = True
@@ -61,7 +61,7 @@ def with_faults(report: ParsedReport, faults: dict[str, str]) -> ParsedReport:
             )
         )
     if hits:
-        report.warnings.extend(identities.check(report))
+        report.warnings.extend(identity_warnings.check(report))
     placed = {cell.note for _, cell, _ in hits}
     rest = [f"{ref} {why}" for ref, why in faults.items() if ref not in placed]
     if rest:

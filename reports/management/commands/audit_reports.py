@@ -9,7 +9,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from reports.audit.base import SEVERITY_LABELS, SEVERITY_RANK
 from reports.audit.rules import CATALOGUE, rule_title
 from reports.audit.runner import (
     AuditAlreadyRunning,
@@ -17,6 +16,7 @@ from reports.audit.runner import (
     audit_run,
     open_findings,
 )
+from reports.core.issues import SEVERITY_LABELS, SEVERITY_RANK
 from reports.management.options import agency_option, region_option
 from reports.management.progress import Progress
 

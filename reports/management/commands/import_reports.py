@@ -15,6 +15,7 @@ from django.db import transaction
 
 from agencies.models import Agency
 from agencies.services import AgencyNotFound, agency_find
+from reports.core.parsed import ParsedReport
 from reports.importing import errors
 from reports.importing.apply import ImportBlocked, report_apply
 from reports.importing.intake.sources import (
@@ -23,7 +24,6 @@ from reports.importing.intake.sources import (
     expand_paths,
     read_path,
 )
-from reports.importing.parsed import ParsedReport
 from reports.importing.plan import current_report, import_plan
 from reports.importing.years import year_refusal
 from reports.management.options import agency_option

@@ -11,11 +11,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reports import schema
+from reports.core.parsed import ParsedReport, value_to_json
 from reports.importing import errors
 from reports.importing.errors import ImportRefused
 from reports.importing.intake.sandbox import run_isolated
 from reports.importing.interchange import to_interchange
-from reports.importing.parsed import ParsedReport, value_to_json
 from reports.importing.pipeline import parse_file
 
 

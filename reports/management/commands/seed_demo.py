@@ -10,8 +10,8 @@ from django.db.models import Count, Q
 
 from agencies.models import Agency, AgencyAlias, Membership, Region
 from agencies.services import agency_upsert, region_upsert
-from reports.audit.base import SEVERITY_LABELS
 from reports.audit.runner import AuditAlreadyRunning, AuditScope, audit_run
+from reports.core.issues import SEVERITY_LABELS
 from reports.fixtures.demo import (
     DEMO_ANOMALIES,
     REGIONS,

@@ -13,9 +13,9 @@ from typing import Any
 from reports import schema
 from reports.audit.base import Issue, ReportFacts
 from reports.audit.rules import CATALOGUE, run_report_rules
+from reports.core.parsed import ParsedCell, ParsedReport, Tables
 from reports.fixtures.demo import REGIONS, demo_agencies, demo_reports
 from reports.importing.interchange import from_interchange
-from reports.importing.parsed import ParsedCell, ParsedReport, Tables
 
 CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus"
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 from reports.audit.base import Severity
+from reports.audit.registry import ids_of
 from reports.audit.rules import arithmetic, run_report_rules
+from reports.core import identities
 from tests.reports.audit.builders import (
     add_t3,
     facts,
@@ -184,5 +187,22 @@ def test_check_identities_works_on_a_parsed_report_shape() -> None:
     tables = full_tables()
     put(tables, "table4.review.total", 1)
     put(tables, "table3.carried_over.commercial", None)
-    issues = arithmetic.check_identities(tables, "2021", [])
+    issues = identities.check_identities(tables, "2021", [])
     assert [i.rule for i in issues] == ["T4-total"]  # blanks are not identities
+
+
+def test_the_audit_runs_the_core_identities_the_importer_checks() -> None:
+    """One implementation: the registered identity rules are core's, with the same issues."""
+    registered = tuple(r for rule in arithmetic.IDENTITIES for r in ids_of(rule))
+    assert registered == identities.IDENTITY_RULES
+    tables = full_tables()
+    received(tables, 7, granted=5)
+    put(tables, "table4.review.total", 1)
+    put(tables, "table3.total_processed.total", 9)
+    audited = [
+        dataclasses.replace(i, severity=None)
+        for i in check(tables)
+        if i.rule in identities.IDENTITY_RULES
+    ]
+    assert {i.rule for i in audited} >= {"T4-total", "T3-results"}
+    assert audited == identities.check_identities(tables, "2021")

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from reports import schema
+from reports import template_layout as layouts
 from reports.exporting import template_xlsx as tpl
 from reports.exporting import xlsx_style as xs
 from tests.factories import cell, full_tables, make_agency, make_report
@@ -64,14 +65,14 @@ def test_template_sheets_and_merged_headers_match_the_grids(
     ]
     assert workbook["模板信息"].sheet_state == "veryHidden"
     layout = schema.layout_for_year(year).value
-    spec = tpl.template_layout(layout)
+    spec = layouts.template_layout(layout)
     for sheet in spec.sheets:
         ws = workbook[sheet.name]
         merged = {str(r) for r in ws.merged_cells.ranges}
         in_grid = {
             r
             for r in merged
-            if tpl.GRID_TOP
+            if layouts.GRID_TOP
             <= int("".join(filter(str.isdigit, r.split(":")[0])))
             <= sheet.bottom
         }
@@ -96,7 +97,7 @@ def test_labels_are_locked_inputs_unlocked_and_validated(
     admin_client_logged_in,
 ) -> None:
     workbook = _download(admin_client_logged_in, year=2024)
-    spec = tpl.template_layout("2021")
+    spec = layouts.template_layout("2021")
     for sheet in spec.sheets:
         ws = workbook[sheet.name]
         assert ws.protection.sheet, sheet.name
@@ -111,7 +112,7 @@ def test_labels_are_locked_inputs_unlocked_and_validated(
         for path, coordinate in sheet.inputs.items():
             assert not ws[coordinate].protection.locked, (sheet.name, coordinate)
             assert coordinate in covered, (sheet.name, coordinate)
-            kind = tpl.column_kind("2021", path)
+            kind = layouts.column_kind("2021", path)
             formula = covered[coordinate]
             assert '="/"' in formula  # "/" (not applicable) is always allowed
             if kind is schema.Kind.MONEY:
@@ -124,7 +125,7 @@ def test_labels_are_locked_inputs_unlocked_and_validated(
 def test_2019_change_column_admits_negative_numbers() -> None:
     data = tpl.build_template(2020)
     ws = load_workbook(io.BytesIO(data))["表二"]
-    spec = tpl.template_layout("2019")
+    spec = layouts.template_layout("2019")
     change = spec.sheets[0].inputs["table2.licensing.change"]
     rules = [
         r
@@ -149,7 +150,7 @@ def test_template_prefilled_for_an_agency_shows_its_report(
     tables["table2"]["fees"]["amount"] = cell(Decimal("12.5"))
     make_report(agency, year=2024, tables=tables)
     workbook = _download(admin_client_logged_in, year=2024, agency=agency.pk)
-    spec = tpl.template_layout("2021")
+    spec = layouts.template_layout("2021")
     info = workbook["基本信息"]
     assert info[f"B{spec.info_row('agency')}"].value == "预填县卫生健康局"
     t2, t3, _ = spec.sheets

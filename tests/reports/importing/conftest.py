@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from reports.importing.parsed import ParsedReport, value_to_json
+from reports.core.parsed import ParsedReport, value_to_json
 
 REPO = Path(__file__).resolve().parents[3]
 CORPUS = REPO / ".." / "shared" / "corpus"

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 from reports import schema
+from reports.core.parsed import ParsedReport
 from reports.importing.errors import ImportRefused
 from reports.importing.intake.charsets import decode_plain
 from reports.importing.interchange import to_interchange
-from reports.importing.parsed import ParsedReport
 from reports.importing.pipeline import parse_bytes
 
 from .variants import documents

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from reports.importing.errors import ImportRefused
 from reports.importing.intake import detect as detect_mod
 from reports.importing.intake.detect import Detected, detect
+from reports.template_layout import META_SHEET
 
 from .builders import docx_report
 
@@ -58,14 +59,8 @@ def test_office_zip_is_opened_once(tmp_path, monkeypatch):
 def test_xlsx_traits_are_read_from_the_zip():
     plain = detect(_workbook(), "a.bin", max_unpacked=LIMIT)
     assert plain == Detected("xlsx")  # by content, not by name
-    marked = detect(_workbook(sheet=detect_mod.TEMPLATE_SHEET), "a", max_unpacked=LIMIT)
+    marked = detect(_workbook(sheet=META_SHEET), "a", max_unpacked=LIMIT)
     assert marked.template and not marked.formulas
-
-
-def test_template_marker_is_the_template_writers():
-    from reports.exporting.template_xlsx import META_SHEET
-
-    assert detect_mod.TEMPLATE_SHEET == META_SHEET
 
 
 def test_zip_limits_are_checked_in_the_same_pass():

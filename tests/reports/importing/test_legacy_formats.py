@@ -27,11 +27,11 @@ from typing import Any
 import olefile
 import pytest
 
+from reports.core.parsed import ParsedReport, value_to_json
 from reports.importing.errors import ImportRefused
 from reports.importing.intake import sources
 from reports.importing.intake.detect import Detected, detect, is_office_file
 from reports.importing.interchange import to_interchange
-from reports.importing.parsed import ParsedReport, value_to_json
 from reports.importing.pipeline import parse_bytes, parse_file
 
 from . import compound

@@ -19,10 +19,10 @@ import pytest
 from pdfplumber.utils import rect_to_edges
 
 from reports import schema
+from reports.core.parsed import ParsedReport, value_to_json
 from reports.importing import radicals
 from reports.importing.extract import rulings
 from reports.importing.normalize import compact, match_text, nfkc
-from reports.importing.parsed import ParsedReport, value_to_json
 from reports.importing.pipeline import parse_file
 
 from . import browser_pdf

@@ -14,8 +14,8 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
+from reports.core.parsed import ParsedReport
 from reports.importing.normalize import compact
-from reports.importing.parsed import ParsedReport
 from reports.importing.pipeline import parse_file
 
 from .template_docs import Variant, build, to_pdf

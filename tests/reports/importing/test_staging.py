@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from reports.core.parsed import ParsedCell, ParsedReport, ParseWarning, SourceInfo
 from reports.importing.intake import staging
 from reports.importing.intake.sources import SourceDocument, SourceError
 from reports.importing.interchange import to_interchange
-from reports.importing.parsed import ParsedCell, ParsedReport, ParseWarning, SourceInfo
 
 NOW = dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.UTC)
 

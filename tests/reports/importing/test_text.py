@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reports.importing.parsed import ParsedReport
+from reports.core.parsed import ParsedReport
 from reports.importing.pipeline import parse_bytes
 
 from .conftest import value

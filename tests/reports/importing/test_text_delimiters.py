@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 
 from reports import schema
+from reports.core.parsed import ParsedReport
 from reports.importing.errors import ImportRefused
 from reports.importing.extract import text as text_extract
 from reports.importing.intake.detect import decode_text
 from reports.importing.interchange import to_interchange
-from reports.importing.parsed import ParsedReport
 from reports.importing.pipeline import parse_bytes
 
 from .conftest import CORPUS, same, value

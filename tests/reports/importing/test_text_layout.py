@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from reports import schema
+from reports.core.parsed import ParsedReport
 from reports.importing.extract import aligned, text
-from reports.importing.parsed import ParsedReport
 from reports.importing.pipeline import parse_bytes
 from tests.reports.importing.conftest import CORPUS
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from reports import schema
+from reports import template_layout as layouts
 from reports.exporting import template_xlsx as tpl
 from reports.importing.errors import ImportRefused
 from reports.importing.intake.sources import read_bytes
@@ -30,9 +31,9 @@ def _filled(year: int = 2024, **changes: object) -> tuple[bytes, dict[str, objec
     """A template filled in as a person would, with openpyxl: every table cell gets a
     distinct consistent-looking value; `changes` sets cells by "表三!D12" coordinates."""
     layout = schema.layout_for_year(year).value
-    spec = tpl.template_layout(layout)
+    spec = layouts.template_layout(layout)
     workbook = load_workbook(io.BytesIO(tpl.build_template(year)))
-    info = workbook[tpl.INFO_SHEET]
+    info = workbook[layouts.INFO_SHEET]
     info[f"B{spec.info_row('agency')}"] = AGENCY
     info[f"B{spec.info_row('overview')}"] = (
         "=本年度公开工作总体平稳"  # text, not a formula
@@ -42,7 +43,7 @@ def _filled(year: int = 2024, **changes: object) -> tuple[bytes, dict[str, objec
     for sheet in spec.sheets:
         ws = workbook[sheet.name]
         for n, (path, coordinate) in enumerate(sheet.inputs.items(), start=1):
-            kind = tpl.column_kind(layout, path)
+            kind = layouts.column_kind(layout, path)
             value: object = n
             if kind is schema.Kind.MONEY:
                 value = 1234.56 + n
@@ -80,7 +81,7 @@ def _check_values(report, written: dict[str, object]) -> None:
 
 
 def _coordinate(path: str, layout: str = "2021") -> str:
-    for sheet in tpl.template_layout(layout).sheets:
+    for sheet in layouts.template_layout(layout).sheets:
         if path in sheet.inputs:
             return f"{sheet.name}!{sheet.inputs[path]}"
     raise KeyError(path)

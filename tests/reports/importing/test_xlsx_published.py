@@ -21,10 +21,10 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from reports import schema
+from reports.core.parsed import ParsedReport
 from reports.importing.errors import ImportRefused
 from reports.importing.extract.xlsx import number_text
 from reports.importing.normalize import nfkc
-from reports.importing.parsed import ParsedReport
 from tests.reports.importing.conftest import same, value
 
 Values = dict[str, Any]  # "table.row.column" -> value as the truth JSON writes it

@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from reports import schema
-from reports.audit.rules.arithmetic import IDENTITY_RULES
+from reports.core.identities import IDENTITY_RULES
 
 TOP_FIELDS = ("year", "format")
 

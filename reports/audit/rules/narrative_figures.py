@@ -12,8 +12,9 @@ import re
 from reports import schema
 from reports.audit.base import Issue, ReportFacts, Severity
 from reports.audit.registry import rule, shared
-from reports.audit.rules.cells import Known, Number, Reader, fmt, table_reader
 from reports.audit.rules.narrative import own_scope, section, sentences, to_int
+from reports.audit.tables import table_reader
+from reports.core.cell_reading import Known, Number, Reader, fmt
 
 _NUM = r"(?P<n>\d{1,3}(?:,\d{3})+|\d+)"
 _UNIT = r"(?:件|个|份|条|宗|起)"

@@ -1,16 +1,15 @@
 """The identities of spec section 6 checked on a parsed report, as reviewer warnings.
 
-One implementation serves both the importer and the audit: this module only turns the
-audit's arithmetic Issues (reports/audit/rules/arithmetic.py) into ParseWarnings that name
-the cell and its page. Values stay as printed; blank and "/" count as 0 and the message
+One implementation serves both the importer and the audit (reports/core/identities.py):
+this module only turns its Issues into ParseWarnings that name the cell and its page. Values stay as printed; blank and "/" count as 0 and the message
 says so; uncertain or missing cells skip the check, because nothing is known about them.
 """
 
 from __future__ import annotations
 
-from reports.audit.base import Issue
-from reports.audit.rules.arithmetic import check_identities
-from reports.importing.parsed import ParsedReport, ParseWarning
+from reports.core.identities import check_identities
+from reports.core.issues import Issue
+from reports.core.parsed import ParsedReport, ParseWarning
 
 
 def check(report: ParsedReport) -> list[ParseWarning]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reports import schema
-from reports.audit.rules import layout
+from reports.audit.rules import form_layout
 from tests.reports.audit.builders import facts, full_tables, run_rules
 
 HEADINGS = [text for _, text in schema.SECTIONS]
@@ -11,7 +11,7 @@ HEADINGS = [text for _, text in schema.SECTIONS]
 
 def check(report):
     """The layout rules on one report, as the audit runs them."""
-    return run_rules(report, layout)
+    return run_rules(report, form_layout)
 
 
 def raw(headings: list[str]) -> str:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from reports.audit.base import Severity
-from reports.audit.rules import text
+from reports.audit.rules import narrative_figures
 from tests.reports.audit.builders import facts, full_tables, put, received, run_rules
 
 
 def check(report):
     """The text rules on one report, as the audit runs them."""
-    return run_rules(report, text)
+    return run_rules(report, narrative_figures)
 
 
 def report_with(overview: str, n: int = 21, **cells: int):

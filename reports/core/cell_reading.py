@@ -11,12 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fnmatch import fnmatchcase
-from typing import Protocol
 
 from reports import schema
-from reports.audit.base import CellRef
-from reports.audit.registry import shared
-from reports.importing.parsed import ParsedCell, Tables
+from reports.core.issues import CellRef
+from reports.core.parsed import ParsedCell, Tables
 
 Number = int | Decimal
 
@@ -177,34 +175,6 @@ class Reader:
 
     def label(self, table: str, row: str, column: str) -> str:
         return schema.cell_label(table, row, column, self.table_layout(table))
-
-
-class HasTables(Protocol):
-    """What the table rules read: ReportFacts, or TableFacts where there is no report yet."""
-
-    @property
-    def tables(self) -> Tables: ...
-    @property
-    def layout(self) -> str: ...
-    @property
-    def uncertain(self) -> tuple[str, ...]: ...
-
-
-@dataclass(frozen=True)
-class TableFacts:
-    """A parsed report's tables alone: the importer checks its identities before there is
-    an agency, a year or a stored report."""
-
-    tables: Tables
-    layout: str
-    uncertain: tuple[str, ...] = ()
-
-
-def table_reader(facts: HasTables) -> Reader:
-    """The Reader of a report's tables, one for all the rules of the report."""
-    return shared(
-        facts, "reader", lambda: Reader(facts.tables, facts.layout, facts.uncertain)
-    )
 
 
 def table2_layout(rows: dict[str, dict[str, ParsedCell]]) -> str | None:

@@ -1,4 +1,4 @@
-"""Layout: the template a report follows, and its six sections in order.
+"""Form layout: the template a report follows, and its six sections in order.
 
 The layout of each table is judged by its keys (a 2019 table 二 has 本年新制作数量…), not only
 by the report's declared layout. Sections are judged from the raw text's headings; a report
@@ -10,8 +10,8 @@ from __future__ import annotations
 from reports import schema
 from reports.audit.base import Issue, ReportFacts, Severity
 from reports.audit.registry import rule
-from reports.audit.rules.cells import table2_layout
 from reports.audit.rules.narrative import headings
+from reports.core.cell_reading import table2_layout
 from reports.importing.normalize import compact
 
 _ORDER = {key: i for i, (key, _) in enumerate(schema.SECTIONS)}
