@@ -127,6 +127,18 @@ class ParsedReport:
     def cell(self, table: str, row: str, column: str) -> ParsedCell | None:
         return self.tables.get(table, {}).get(row, {}).get(column)
 
+    def flag_uncertain(self, path: str, cell: ParsedCell | None = None) -> None:
+        """Record `path` as uncertain, once, and mark its cell when it has one."""
+        if cell is not None:
+            cell.uncertain = True
+        if path not in self.uncertain:
+            self.uncertain.append(path)
+
+    def flag_row_uncertain(self, table: str, row: str) -> None:
+        """Every cell read for a row uncertain (a damaged, orphaned or doubtful row)."""
+        for column, cell in self.tables.get(table, {}).get(row, {}).items():
+            self.flag_uncertain(schema.cell_path(table, row, column), cell)
+
     def uncertain_paths(self) -> list[str]:
         """Cell paths flagged uncertain, from the report's list and from the cells."""
         paths = list(self.uncertain)

@@ -50,11 +50,7 @@ def flag_valueless(table: str, report: ParsedReport, layout: str) -> None:
             continue
         if any(c.value is not None or (c.raw or "").strip() for c in cells.values()):
             continue
-        for column, cell in cells.items():
-            cell.uncertain = True
-            path = schema.cell_path(table, key, column)
-            if path not in report.uncertain:
-                report.uncertain.append(path)
+        report.flag_row_uncertain(table, key)
         report.warnings.append(
             ParseWarning(
                 "row_without_values",
@@ -102,11 +98,7 @@ def flag_valueless_parts(report: ParsedReport) -> None:
         cells = rows.get(key) or {}
         if any(c.value is not None or (c.raw or "").strip() for c in cells.values()):
             continue
-        for column, cell in cells.items():
-            cell.uncertain = True
-            path = schema.cell_path("table3", key, column)
-            if path not in report.uncertain:
-                report.uncertain.append(path)
+        report.flag_row_uncertain("table3", key)
         if cells:
             report.warnings.append(
                 ParseWarning(

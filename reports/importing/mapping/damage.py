@@ -73,12 +73,8 @@ def flag(
     row_key = read.key
     assert row_key is not None  # table_cells reads only rows it has named
     for key in keys:
-        cell = cells.get(key)
-        if cell is not None:
-            cell.uncertain = True
         path = f"{table}.{key}" if table == "table4" else f"{table}.{row_key}.{key}"
-        if path not in report.uncertain:
-            report.uncertain.append(path)
+        report.flag_uncertain(path, cells.get(key))
     rows = (
         sorted({key.split(".", 1)[0] for key in keys})
         if table == "table4"
@@ -114,11 +110,7 @@ def flag_blank_rows(grid: Grid, report: ParsedReport) -> None:
         for key, cells in rows.items():
             if not cells or any(c.value is not None or c.raw for c in cells.values()):
                 continue
-            for column, cell in cells.items():
-                cell.uncertain = True
-                path = schema.cell_path(table, key, column)
-                if path not in report.uncertain:
-                    report.uncertain.append(path)
+            report.flag_row_uncertain(table, key)
             report.warnings.append(
                 ParseWarning(
                     "damaged_blank_row",

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from reports import schema
 from reports.core.parsed import ParsedCell, ParsedReport, ParseWarning
 from reports.importing.errors import ImportRefused
 from reports.importing.extract.rows import Grid
@@ -36,11 +35,7 @@ def mark(
             before = intact.tables.get(table, {}).get(row_key) if intact else None
             if before is not None and _same(before, cells):
                 continue
-            for column, cell in cells.items():
-                cell.uncertain = True
-                path = schema.cell_path(table, row_key, column)
-                if path not in report.uncertain:
-                    report.uncertain.append(path)
+            report.flag_row_uncertain(table, row_key)
     report.warnings.append(
         ParseWarning("damaged_file", damage.message, "", damage.page)
     )

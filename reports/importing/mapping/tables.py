@@ -206,9 +206,7 @@ def _record(
     read: RowRead,
 ) -> None:
     for column in resolved.uncertain:
-        path = schema.cell_path(table, row_key, column)
-        if path not in report.uncertain:
-            report.uncertain.append(path)
+        report.flag_uncertain(schema.cell_path(table, row_key, column))
     for problem in dict.fromkeys(resolved.problems):
         report.warnings.append(
             ParseWarning(
@@ -241,9 +239,7 @@ def _split_table4(
         block, column = key.split(".", 1) if "." in key else (row_key, key)
         uncertain.append(f"{block}.{column}")
     for path in uncertain:
-        full = f"table4.{path}"
-        if full not in report.uncertain:
-            report.uncertain.append(full)
+        report.flag_uncertain(f"table4.{path}")
     for problem in dict.fromkeys(resolved.problems):
         report.warnings.append(
             ParseWarning("cell_unreadable", f"表四：{problem}", "table4", read.page)

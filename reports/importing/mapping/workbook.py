@@ -49,9 +49,7 @@ def with_faults(report: ParsedReport, faults: dict[str, str]) -> ParsedReport:
         stale = identity_warnings.check(report)
         report.warnings = [w for w in report.warnings if w not in stale]
     for path, cell, reason in hits:
-        cell.uncertain = True
-        if path not in report.uncertain:
-            report.uncertain.append(path)
+        report.flag_uncertain(path, cell)
         report.warnings.append(
             ParseWarning(
                 "cell_unreadable",
