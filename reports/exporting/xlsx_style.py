@@ -3,7 +3,7 @@ the paper form's grids (reports/paper_form.py) laid out as merged cells.
 
 The Styles here are the one definition of the look. The fill-in template
 (template_xlsx.py) is written with them through openpyxl's write-only mode: a sheet is drawn
-on a Canvas (cells by position, merges) and flushed row by row, strings always as text. The
+on a GridCanvas (cells by position, merges) and flushed row by row, strings always as text. The
 summary workbook is written with XlsxWriter from the same Styles (summary/sheet.py).
 """
 
@@ -203,20 +203,18 @@ TABLE_WIDTHS: dict[str, tuple[float, ...]] = {
 }
 
 
-class Canvas:
-    """A sheet drawn by position, then written through openpyxl in row order."""
+class GridCanvas:
+    """Drawing a sheet by position (1-based): cells, merged ranges, row heights and the
+    paper form's grids. A writer subclass says how a cell is kept (`put`) and a merge
+    recorded (`merge`), and writes the sheet in row order (`flush`)."""
 
-    def __init__(self, ws: WriteOnlyWorksheet) -> None:
-        self.ws = ws
-        self.cells: dict[tuple[int, int], tuple[Any, Style]] = {}
-        self.heights: dict[int, float] = {}
-        self.max_row = 0
-        self.max_col = 0
+    heights: dict[int, float]
 
     def put(self, row: int, col: int, value: Any, style: Style) -> None:
-        self.cells[(row, col)] = (value, style)
-        self.max_row = max(self.max_row, row)
-        self.max_col = max(self.max_col, col)
+        raise NotImplementedError
+
+    def merge(self, row: int, col: int, last_row: int, last_col: int) -> None:
+        raise NotImplementedError
 
     def span(
         self,
@@ -227,16 +225,15 @@ class Canvas:
         value: Any,
         style: Style,
     ) -> None:
-        """A merged range: the value in its first cell, the border drawn on all of them."""
+        """A merged range: the value in its first cell, the style (borders) on all."""
         self.put(row, col, value, style)
-        if (last_row, last_col) != (row, col):
-            self.ws.merged_cells.add(
-                CellRange(min_row=row, min_col=col, max_row=last_row, max_col=last_col)
-            )
-            for r in range(row, last_row + 1):
-                for c in range(col, last_col + 1):
-                    if (r, c) != (row, col):
-                        self.put(r, c, None, style)
+        if (last_row, last_col) == (row, col):
+            return
+        self.merge(row, col, last_row, last_col)
+        for r in range(row, last_row + 1):
+            for c in range(col, last_col + 1):
+                if (r, c) != (row, col):
+                    self.put(r, c, None, style)
 
     def height(self, row: int, height: float) -> None:
         self.heights[row] = height
@@ -253,6 +250,28 @@ class Canvas:
             else:
                 value, style = p.cell.text, label_style(p.cell)
             self.span(p.row, p.col, p.last_row, p.last_col, value, style)
+
+
+class Canvas(GridCanvas):
+    """A sheet drawn by position, then written through openpyxl in row order (the fill-in
+    template)."""
+
+    def __init__(self, ws: WriteOnlyWorksheet) -> None:
+        self.ws = ws
+        self.cells: dict[tuple[int, int], tuple[Any, Style]] = {}
+        self.heights = {}
+        self.max_row = 0
+        self.max_col = 0
+
+    def put(self, row: int, col: int, value: Any, style: Style) -> None:
+        self.cells[(row, col)] = (value, style)
+        self.max_row = max(self.max_row, row)
+        self.max_col = max(self.max_col, col)
+
+    def merge(self, row: int, col: int, last_row: int, last_col: int) -> None:
+        self.ws.merged_cells.add(
+            CellRange(min_row=row, min_col=col, max_row=last_row, max_col=last_col)
+        )
 
     def flush(self) -> None:
         """Write the sheet through openpyxl."""

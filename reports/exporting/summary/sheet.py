@@ -7,7 +7,7 @@ quoted sentence that begins with "=", "+", "-" or "@" is never a formula.
 
 The styles are xlsx_style's (shared with the openpyxl fill-in template) turned into
 XlsxWriter formats once per workbook. A drawn sheet (说明, the table sheets) is laid out on a
-Canvas by position and written in row order, merges included. The long lists are written
+StreamCanvas by position and written in row order, merges included. The long lists are written
 by a thread of their own while the next rows are read (Writer.in_background): the database
 works on the next rows while XlsxWriter writes the last ones, instead of one waiting for the
 other.
@@ -19,7 +19,7 @@ import datetime as dt
 import queue
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -55,7 +55,7 @@ class Sheet(Worksheet):
     """A worksheet written in row order that can also merge cells across rows.
 
     XlsxWriter's merge_range() writes every cell of the range at once, which constant_memory
-    allows only within the current row (the form's labels span rows). A Canvas writes a
+    allows only within the current row (the form's labels span rows). A StreamCanvas writes a
     merged range's cells itself, row by row, then records the range here, in the list
     merge_range() itself appends to and the sheet's <mergeCells> is written from. The
     one use of XlsxWriter's inside: tests/reports/exporting/test_summary_look.py reads the
@@ -319,17 +319,17 @@ def print_setup(
         ws.repeat_rows(*title_rows)
 
 
-class Canvas:
+class StreamCanvas(xs.GridCanvas):
     """A sheet drawn by position (1-based, as xlsx_style places grids), written in row
-    order. `flush(upto)` writes and forgets the rows above `upto`: a sheet of many blocks
-    is written block by block."""
+    order with XlsxWriter. `flush(upto)` writes and forgets the rows above `upto`: a sheet
+    of many blocks is written block by block."""
 
     def __init__(self, ws: Sheet, formats: Formats) -> None:
         self.ws = ws
         self.formats = formats
         self.writer = Writer(ws, formats)
         self.cells: dict[int, dict[int, tuple[Any, xs.Style]]] = {}
-        self.heights: dict[int, float] = {}
+        self.heights = {}
         self.merges: list[tuple[int, int, int, int]] = []
         self.written = 0  # rows 1..written are on disk
 
@@ -338,40 +338,8 @@ class Canvas:
             raise ValueError(f"第 {row} 行已写出，不能再改")
         self.cells.setdefault(row, {})[col] = (value, style)
 
-    def span(
-        self,
-        row: int,
-        col: int,
-        last_row: int,
-        last_col: int,
-        value: Any,
-        style: xs.Style,
-    ) -> None:
-        """A merged range: the value in its first cell, the style (borders) on all."""
-        self.put(row, col, value, style)
-        if (last_row, last_col) == (row, col):
-            return
+    def merge(self, row: int, col: int, last_row: int, last_col: int) -> None:
         self.merges.append((row, col, last_row, last_col))
-        for r in range(row, last_row + 1):
-            for c in range(col, last_col + 1):
-                if (r, c) != (row, col):
-                    self.put(r, c, None, style)
-
-    def height(self, row: int, height: float) -> None:
-        self.heights[row] = height
-
-    def draw_grid(
-        self,
-        placed: Iterable[xs.Placed],
-        value_for: Callable[[xs.Placed], tuple[Any, xs.Style]],
-    ) -> None:
-        """Labels as the form prints them; each input cell as `value_for` says."""
-        for p in placed:
-            if p.cell.is_input:
-                value, style = value_for(p)
-            else:
-                value, style = p.cell.text, xs.label_style(p.cell)
-            self.span(p.row, p.col, p.last_row, p.last_col, value, style)
 
     def flush(self, upto: int | None = None) -> None:
         """Write the rows above `upto` (all of them without it), then their merges."""

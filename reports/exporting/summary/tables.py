@@ -17,9 +17,9 @@ from reports import schema
 from reports.exporting import xlsx_style as xs
 from reports.exporting.summary import selectors as sel
 from reports.exporting.summary.sheet import (
-    Canvas,
     Formats,
     Sheet,
+    StreamCanvas,
     print_setup,
     set_widths,
 )
@@ -54,7 +54,7 @@ def table_sheet(
     rows = len(grid.header) + len(grid.body)
     block_height = 22 + rows * _row_height(grid.key) + 3 * 30 + 20
     print_setup(ws, widths=widths, block_height=block_height)
-    canvas = Canvas(ws, formats)
+    canvas = StreamCanvas(ws, formats)
     canvas.span(1, 1, 1, width, f"{grid.heading}（汇总）", xs.TITLE)
     canvas.height(1, 30)
     canvas.span(2, 1, 2, width, scope.label(), xs.SUBTITLE)
@@ -78,7 +78,7 @@ def _row_height(table: str) -> float:
 
 
 def _block(
-    canvas: Canvas,
+    canvas: StreamCanvas,
     grid: GridTable,
     scope: sel.SummaryScope,
     block: sel.BlockSums,

@@ -28,9 +28,9 @@ from reports.exporting import xlsx_style as xs
 from reports.exporting.summary import selectors as sel
 from reports.exporting.summary import streams
 from reports.exporting.summary.sheet import (
-    Canvas,
     Formats,
     Sheet,
+    StreamCanvas,
     Writer,
     add_sheet,
     new_workbook,
@@ -134,7 +134,7 @@ def _readme(
 ) -> None:
     set_widths(ws, (22, 100))
     print_setup(ws, landscape=False)
-    canvas = Canvas(ws, formats)
+    canvas = StreamCanvas(ws, formats)
     canvas.span(1, 1, 1, 2, f"{scope.year}年度政府信息公开工作年度报告汇总表", xs.TITLE)
     canvas.height(1, 30)
     layouts = "，".join(

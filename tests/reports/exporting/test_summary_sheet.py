@@ -1,4 +1,4 @@
-"""Writing with XlsxWriter row by row: rows in a background thread, a Canvas's merges across
+"""Writing with XlsxWriter row by row: rows in a background thread, a StreamCanvas's merges across
 rows, text that must stay text (no database: small workbooks built here)."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from reports.exporting import xlsx_style as xs
 from reports.exporting.summary.sheet import (
-    Canvas,
     Formats,
+    StreamCanvas,
     Writer,
     add_sheet,
     new_workbook,
@@ -79,7 +79,7 @@ def test_an_error_in_the_writing_thread_reaches_the_caller(tmp_path) -> None:
 
 def test_a_canvas_merges_across_rows_and_writes_block_by_block(tmp_path) -> None:
     def draw(sheet, formats):
-        canvas = Canvas(sheet, formats)
+        canvas = StreamCanvas(sheet, formats)
         canvas.span(1, 1, 3, 1, "竖排", xs.VERTICAL_GROUP)
         canvas.put(1, 2, "第一行", xs.LABEL)
         canvas.put(2, 2, 7, xs.Style(xs.BODY_FONT, xs.RIGHT))
