@@ -11,10 +11,12 @@ from django.core.files.uploadedfile import UploadedFile
 
 from agencies.models import Agency, Region
 from agencies.scope import Scope
+from reports.importing.intake.sources import DOCUMENT_SUFFIXES, ZIP_SUFFIXES
 from reports.importing.years import year_refusal
 from reports.models import AnnualReport
 
-ACCEPTED_SUFFIXES = ".pdf,.docx,.doc,.wps,.rtf,.odt,.xlsx,.xls,.et,.ods,.html,.htm,.mht,.mhtml,.txt,.json,.zip"
+# What the file picker offers: exactly what the folder and zip intake reads.
+ACCEPTED_SUFFIXES = ",".join(sorted(DOCUMENT_SUFFIXES | ZIP_SUFFIXES))
 
 
 def paste_normalize(text: str) -> str:
